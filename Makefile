@@ -1,0 +1,28 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Everything else here is what those two call, plus `make bench`.
+
+CARGO ?= cargo
+export CARGO_TERM_COLOR ?= never
+
+.PHONY: run test bench build fmt clippy
+
+## Build what is needed and start the whole product with a demo account and a simulated store.
+run:
+	bash scripts/run.sh
+
+## Every test: Rust (SQLite and PostgreSQL), front end, browser end-to-end.
+test:
+	bash scripts/test.sh
+
+## Benchmarks: criterion plus whole-program runs against the simulator.
+bench:
+	bash scripts/bench.sh
+
+build:
+	$(CARGO) build --workspace
+
+fmt:
+	$(CARGO) fmt --all
+
+clippy:
+	$(CARGO) clippy --workspace --all-targets
