@@ -1,0 +1,1 @@
+//! productsynch-catalog: WooCommerce records + shop settings + AI/manual values -> neutral feed records.
