@@ -1,1 +1,144 @@
-//! productsynch-db
+//! productsynch-db: entities, migrations and connection handling for ProductSynch.
+//!
+//! One code path for SQLite (WAL, foreign keys on, busy timeout) and PostgreSQL 15+.
+//! The backend is chosen at runtime from the URL scheme:
+//!
+//! * `sqlite://path/to/file.db?mode=rwc`, `sqlite::memory:`
+//! * `postgres://…` / `postgresql://…`
+//!
+//! ```no_run
+//! # async fn f() -> Result<(), productsynch_db::DbError> {
+//! let db = productsynch_db::connect("sqlite://./data/productsynch.db?mode=rwc").await?;
+//! productsynch_db::migrate(&db).await?;
+//! # Ok(()) }
+//! ```
+
+pub mod entities;
+pub mod ids;
+pub mod migration;
+#[cfg(feature = "test-support")]
+pub mod test_support;
+
+use std::time::Duration;
+
+pub use sea_orm;
+pub use sea_orm::{DatabaseBackend, DatabaseConnection, DbErr};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database};
+use sea_orm_migration::MigratorTrait;
+
+/// The database kinds ProductSynch runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DbKind {
+    Sqlite,
+    Postgres,
+}
+
+impl DbKind {
+    /// Picks the backend from a database URL's scheme.
+    pub fn from_url(url: &str) -> Result<Self, DbError> {
+        let scheme = url.split(':').next().unwrap_or_default().to_ascii_lowercase();
+        match scheme.as_str() {
+            "sqlite" => Ok(DbKind::Sqlite),
+            "postgres" | "postgresql" => Ok(DbKind::Postgres),
+            _ => Err(DbError::UnsupportedScheme(scheme)),
+        }
+    }
+}
+
+/// Errors of this crate.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("unsupported database URL scheme {0:?}: use sqlite://… or postgres://…")]
+    UnsupportedScheme(String),
+    #[error("cannot create the directory for the SQLite database {path}: {source}")]
+    CreateDir { path: String, source: std::io::Error },
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+/// Options for [`connect_with`].
+#[derive(Debug, Clone)]
+pub struct ConnectSettings {
+    pub max_connections: u32,
+    pub min_connections: u32,
+    pub acquire_timeout: Duration,
+    /// Log every SQL statement (off by default; sqlx logs each at INFO otherwise).
+    pub sql_logging: bool,
+}
+
+impl Default for ConnectSettings {
+    fn default() -> Self {
+        Self { max_connections: 16, min_connections: 1, acquire_timeout: Duration::from_secs(10), sql_logging: false }
+    }
+}
+
+/// Connects with default pool settings. See [`connect_with`].
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbError> {
+    connect_with(url, &ConnectSettings::default()).await
+}
+
+/// Connects to SQLite or PostgreSQL depending on the URL scheme.
+///
+/// SQLite connections get `journal_mode=WAL`, `foreign_keys=ON`, `busy_timeout=10000`
+/// and `synchronous=NORMAL`; the parent directory of the file is created when missing.
+pub async fn connect_with(url: &str, settings: &ConnectSettings) -> Result<DatabaseConnection, DbError> {
+    let kind = DbKind::from_url(url)?;
+    if kind == DbKind::Sqlite {
+        ensure_sqlite_dir(url)?;
+    }
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.max_connections(settings.max_connections)
+        .min_connections(settings.min_connections)
+        .acquire_timeout(settings.acquire_timeout)
+        .sqlx_logging(settings.sql_logging);
+    if kind == DbKind::Sqlite {
+        opts.map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+        });
+    }
+    let db = Database::connect(opts).await?;
+    tracing::debug!(backend = ?kind, "database connected");
+    Ok(db)
+}
+
+fn ensure_sqlite_dir(url: &str) -> Result<(), DbError> {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path.starts_with(":memory:") || path == ":memory" {
+        return Ok(());
+    }
+    if let Some(parent) = std::path::Path::new(path).parent()
+        && !parent.as_os_str().is_empty()
+        && !parent.exists()
+    {
+        std::fs::create_dir_all(parent)
+            .map_err(|source| DbError::CreateDir { path: parent.display().to_string(), source })?;
+    }
+    Ok(())
+}
+
+/// Applies every pending migration (ledger table `seaql_migrations`).
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbError> {
+    migration::Migrator::up(db, None).await?;
+    Ok(())
+}
+
+/// Names of applied migrations, oldest first.
+pub async fn applied_migrations(db: &DatabaseConnection) -> Result<Vec<String>, DbError> {
+    let list = migration::Migrator::get_applied_migrations(db).await?;
+    Ok(list.into_iter().map(|m| m.name().to_owned()).collect())
+}
+
+/// Cheap liveness probe (`SELECT 1`), for `/readyz`.
+pub async fn ping(db: &DatabaseConnection) -> Result<(), DbError> {
+    db.execute_unprepared("SELECT 1").await?;
+    Ok(())
+}
+
+/// Is this error a unique-constraint violation (on either backend)?
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+}
