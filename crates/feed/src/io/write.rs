@@ -1,0 +1,168 @@
+use std::io::Write;
+
+use quick_xml::escape::escape;
+
+use super::{FeedIoError, Format};
+use crate::acp::AcpWriter;
+use crate::item::FeedItem;
+use crate::profile::{Profile, columns, to_json_map};
+
+/// Counts the bytes written through it (used for shard size limits).
+#[derive(Debug)]
+pub struct CountingWriter<W: Write> {
+    pub inner: W,
+    pub count: u64,
+}
+
+impl<W: Write> CountingWriter<W> {
+    pub fn new(inner: W) -> Self {
+        CountingWriter { inner, count: 0 }
+    }
+}
+
+impl<W: Write> Write for CountingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.count += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+enum Encoder<W: Write> {
+    Jsonl(W),
+    Json { w: W, first: bool },
+    Delimited(csv::Writer<W>),
+    Xml(W),
+    Acp(AcpWriter<W>),
+    #[cfg(feature = "parquet")]
+    Parquet(crate::parquet::ParquetFeedWriter<W>),
+}
+
+/// Streaming writer of one feed file in one format and profile.
+pub struct FeedWriter<W: Write> {
+    format: Format,
+    profile: Profile,
+    enc: Encoder<W>,
+    items: u64,
+}
+
+impl<W: Write + Send> FeedWriter<W> {
+    /// Start a feed: writes the header (CSV/TSV column row, `[`, XML prologue).
+    pub fn new(mut w: W, format: Format, profile: Profile) -> Result<Self, FeedIoError> {
+        let enc = match (format, profile) {
+            (Format::Jsonl | Format::Json, Profile::Acp) => Encoder::Acp(AcpWriter::new(w, format == Format::Json)?),
+            (_, Profile::Acp) => {
+                return Err(FeedIoError::Unsupported("the acp profile is nested: write it as jsonl or json".into()));
+            }
+            (Format::Jsonl, _) => Encoder::Jsonl(w),
+            (Format::Json, _) => {
+                w.write_all(b"[")?;
+                Encoder::Json { w, first: true }
+            }
+            (Format::Csv | Format::Tsv, _) => {
+                let mut cw = csv::WriterBuilder::new()
+                    .delimiter(if format == Format::Tsv { b'\t' } else { b',' })
+                    .from_writer(w);
+                cw.write_record(columns(profile).iter().map(|c| c.name.as_str()))?;
+                Encoder::Delimited(cw)
+            }
+            (Format::Xml, _) => {
+                w.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\">\n<channel>\n<title>Product feed</title>\n")?;
+                Encoder::Xml(w)
+            }
+            #[cfg(feature = "parquet")]
+            (Format::Parquet, _) => Encoder::Parquet(crate::parquet::ParquetFeedWriter::new(w, profile)?),
+            #[cfg(not(feature = "parquet"))]
+            (Format::Parquet, _) => {
+                return Err(FeedIoError::Unsupported(
+                    "parquet support is not compiled in: build with `--features productsynch-feed/parquet`".into(),
+                ));
+            }
+        };
+        Ok(FeedWriter { format, profile, enc, items: 0 })
+    }
+
+    pub fn format(&self) -> Format {
+        self.format
+    }
+    pub fn profile(&self) -> Profile {
+        self.profile
+    }
+    /// Items written so far.
+    pub fn items(&self) -> u64 {
+        self.items
+    }
+
+    /// The underlying writer (e.g. to read a byte count). Buffered encoders may hold some bytes back.
+    pub fn get_ref(&self) -> &W {
+        match &self.enc {
+            Encoder::Jsonl(w) | Encoder::Json { w, .. } | Encoder::Xml(w) => w,
+            Encoder::Delimited(cw) => cw.get_ref(),
+            Encoder::Acp(a) => a.get_ref(),
+            #[cfg(feature = "parquet")]
+            Encoder::Parquet(p) => p.get_ref(),
+        }
+    }
+
+    pub fn write(&mut self, item: &FeedItem) -> Result<(), FeedIoError> {
+        let p = self.profile;
+        match &mut self.enc {
+            Encoder::Jsonl(w) => {
+                serde_json::to_writer(&mut *w, &to_json_map(p, item))?;
+                w.write_all(b"\n")?;
+            }
+            Encoder::Json { w, first } => {
+                w.write_all(if *first { b"\n" } else { b",\n" })?;
+                *first = false;
+                serde_json::to_writer(&mut *w, &to_json_map(p, item))?;
+            }
+            Encoder::Delimited(cw) => {
+                for c in columns(p) {
+                    match c.text(p, item) {
+                        Some(t) => cw.write_field(t.as_bytes())?,
+                        None => cw.write_field(b"")?,
+                    }
+                }
+                cw.write_record(None::<&[u8]>)?;
+            }
+            Encoder::Xml(w) => {
+                w.write_all(b"<item>")?;
+                for c in columns(p) {
+                    if let Some(t) = c.text(p, item) {
+                        write!(w, "<{0}>{1}</{0}>", c.name, escape(t.as_str()))?;
+                    }
+                }
+                w.write_all(b"</item>\n")?;
+            }
+            Encoder::Acp(a) => a.write(item)?,
+            #[cfg(feature = "parquet")]
+            Encoder::Parquet(pw) => pw.write(item)?,
+        }
+        self.items += 1;
+        Ok(())
+    }
+
+    /// Write the footer, flush and return the underlying writer.
+    pub fn finish(self) -> Result<W, FeedIoError> {
+        let mut w = match self.enc {
+            Encoder::Jsonl(w) => w,
+            Encoder::Json { mut w, .. } => {
+                w.write_all(b"\n]\n")?;
+                w
+            }
+            Encoder::Delimited(cw) => cw.into_inner().map_err(|e| FeedIoError::Io(e.into_error()))?,
+            Encoder::Xml(mut w) => {
+                w.write_all(b"</channel>\n</rss>\n")?;
+                w
+            }
+            Encoder::Acp(a) => a.finish()?,
+            #[cfg(feature = "parquet")]
+            Encoder::Parquet(p) => p.finish()?,
+        };
+        w.flush()?;
+        Ok(w)
+    }
+}

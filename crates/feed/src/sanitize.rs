@@ -1,0 +1,210 @@
+//! Sanitising store text for the feed: HTML to plain text, limits cut on word boundaries, re-casing.
+
+/// Title limit (characters).
+pub const TITLE_MAX: usize = 150;
+/// Description limit (characters).
+pub const DESCRIPTION_MAX: usize = 5000;
+
+const DROP_WITH_CONTENT: &[&str] = &["script", "style", "noscript", "template", "head", "iframe", "object", "svg"];
+const BLOCK: &[&str] = &[
+    "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "ul", "ol", "section", "article",
+    "blockquote", "pre", "hr", "dd", "dt", "dl", "header", "footer", "figure", "figcaption", "address", "tbody", "thead",
+];
+
+fn tag_name(tag: &str) -> String {
+    tag.trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase()
+}
+
+/// Convert HTML to plain text: tags removed, `script`/`style` dropped with their content, block elements and
+/// `<br>` become line breaks, list items become `- ` lines, entities are decoded, whitespace is collapsed
+/// (one space inside a line, no empty lines). Text without markup passes through with whitespace collapsed.
+pub fn html_to_text(html: &str) -> String {
+    let mut raw = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        raw.push_str(&rest[..lt]);
+        let after = &rest[lt + 1..];
+        // comments
+        if let Some(c) = after.strip_prefix("!--") {
+            rest = match c.find("-->") {
+                Some(end) => &c[end + 3..],
+                None => "",
+            };
+            continue;
+        }
+        let starts_tag = after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!' || c == '?');
+        if !starts_tag {
+            raw.push('<');
+            rest = after;
+            continue;
+        }
+        let Some(gt) = after.find('>') else {
+            // unterminated tag: drop the remainder of the markup
+            rest = "";
+            break;
+        };
+        let tag = &after[..gt];
+        rest = &after[gt + 1..];
+        let closing = tag.starts_with('/');
+        let name = tag_name(tag);
+        if !closing && DROP_WITH_CONTENT.contains(&name.as_str()) && !tag.ends_with('/') {
+            // skip to the matching close tag (case-insensitive)
+            let needle = format!("</{name}");
+            let lower = rest.to_ascii_lowercase();
+            rest = match lower.find(&needle) {
+                Some(pos) => match rest[pos..].find('>') {
+                    Some(g) => &rest[pos + g + 1..],
+                    None => "",
+                },
+                None => "",
+            };
+            continue;
+        }
+        if name == "li" && !closing {
+            raw.push_str("\n- ");
+        } else if BLOCK.contains(&name.as_str()) || name == "li" {
+            raw.push('\n');
+        } else if matches!(name.as_str(), "td" | "th") {
+            raw.push(' ');
+        }
+    }
+    raw.push_str(rest);
+    let decoded = html_escape::decode_html_entities(&raw);
+    collapse_whitespace(&decoded)
+}
+
+/// Collapse runs of whitespace (including no-break spaces) to one space per line, trim lines, drop empty lines.
+pub fn collapse_whitespace(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for line in s.split(['\n', '\r']) {
+        let mut first = true;
+        for word in line.split(|c: char| c.is_whitespace() || c == '\u{a0}').filter(|w| !w.is_empty()) {
+            if first {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                first = false;
+            } else {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+    }
+    out
+}
+
+/// Cut `s` to at most `max` characters, on a word boundary when one lies in the last third, never inside
+/// a UTF-8 character. Trailing whitespace and dangling punctuation are removed.
+pub fn truncate_words(s: &str, max: usize) -> String {
+    let byte_end = match s.char_indices().nth(max) {
+        None => return s.to_string(),
+        Some((i, _)) => i,
+    };
+    let head = &s[..byte_end];
+    // if the cut falls between two words, keep the whole head
+    let next_is_space = s[byte_end..].starts_with(char::is_whitespace);
+    let cut = if next_is_space {
+        head
+    } else {
+        match head.rfind(char::is_whitespace) {
+            Some(ws) if head[..ws].chars().count() >= max * 2 / 3 => &head[..ws],
+            _ => head,
+        }
+    };
+    cut.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '-' | '(')).to_string()
+}
+
+/// Re-case a title written all in capitals ("MEN'S TRAIL SHOES" -> "Men's Trail Shoes"). Words with digits
+/// (model numbers like "X100", "4K") are kept as they are. Titles with any lower-case letter are unchanged.
+pub fn recase_all_caps(title: &str) -> String {
+    if !crate::validate::is_all_caps(title) {
+        return title.to_string();
+    }
+    title
+        .split(' ')
+        .map(|w| {
+            if w.chars().any(|c| c.is_ascii_digit()) {
+                return w.to_string();
+            }
+            let mut out = String::with_capacity(w.len());
+            let mut start = true;
+            for c in w.chars() {
+                if start && c.is_alphabetic() {
+                    out.extend(c.to_uppercase());
+                    start = false;
+                } else {
+                    out.extend(c.to_lowercase());
+                }
+                if c == '-' || c == '/' {
+                    start = true;
+                }
+            }
+            out
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Title pipeline: HTML to text on one line, re-cased when all caps, cut to 150 characters.
+pub fn clean_title(s: &str) -> String {
+    let t = html_to_text(s).replace('\n', " ");
+    truncate_words(&recase_all_caps(&t), TITLE_MAX)
+}
+
+/// Description pipeline: HTML to text, cut to 5000 characters.
+pub fn clean_description(s: &str) -> String {
+    truncate_words(&html_to_text(s), DESCRIPTION_MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn html_becomes_text() {
+        let h = "<p>Soft &amp; warm &#8211; 100% cotton.</p>\n<ul><li>Machine wash</li><li>Tumble&nbsp;dry</li></ul><script>alert(1)</script><style>p{}</style>Done";
+        assert_eq!(html_to_text(h), "Soft & warm \u{2013} 100% cotton.\n- Machine wash\n- Tumble dry\nDone");
+        assert_eq!(html_to_text("a<br/>b<BR>c"), "a\nb\nc");
+        assert_eq!(html_to_text("x < y and <b>bold</b>"), "x < y and bold");
+        assert_eq!(html_to_text("<!-- c -->  lots   of   space "), "lots of space");
+        assert_eq!(html_to_text("<SCRIPT type=x>bad()</SCRIPT>ok"), "ok");
+        assert_eq!(html_to_text("<td>a</td><td>b</td>"), "a b");
+        assert_eq!(html_to_text("broken <a href"), "broken");
+    }
+
+    #[test]
+    fn truncation_on_word_boundary() {
+        assert_eq!(truncate_words("hello world", 20), "hello world");
+        assert_eq!(truncate_words("hello wonderful world", 14), "hello");
+        assert_eq!(truncate_words("hello world again", 11), "hello world");
+        assert_eq!(truncate_words("abcdefghij", 4), "abcd");
+        assert_eq!(truncate_words("ééééé ééééé", 7), "ééééé");
+    }
+
+    #[test]
+    fn recasing() {
+        assert_eq!(recase_all_caps("MEN'S TRAIL-RUNNING SHOES X100"), "Men's Trail-Running Shoes X100");
+        assert_eq!(recase_all_caps("iPhone CASE"), "iPhone CASE");
+        assert_eq!(recase_all_caps("USB"), "USB");
+        assert_eq!(clean_title("<b>HOODIE WITH LOGO</b>"), "Hoodie With Logo");
+    }
+
+    proptest! {
+        #[test]
+        fn truncate_never_exceeds_or_splits(s in "\\PC{0,400}", max in 1usize..200) {
+            let t = truncate_words(&s, max);
+            prop_assert!(t.chars().count() <= max);
+            prop_assert!(s.starts_with(&t));
+        }
+
+        #[test]
+        fn description_within_limit(s in "(<p>|</p>|<li>|&amp;|\\PC){0,6000}") {
+            let d = clean_description(&s);
+            prop_assert!(d.chars().count() <= DESCRIPTION_MAX);
+            let t = clean_title(&s);
+            prop_assert!(t.chars().count() <= TITLE_MAX);
+            prop_assert!(!t.contains('\n'));
+        }
+    }
+}

@@ -1,0 +1,711 @@
+//! Typed field values and their conversion from/to JSON values and flat (CSV/TSV/XML) text.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::codes;
+
+/// Why a raw value could not become a typed value. `code` is a stable validation code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueError {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ValueError {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Self { code, message: message.into() }
+    }
+}
+
+/// A value that a feed field can hold.
+pub trait FieldValue: Sized {
+    /// JSON form used by JSON / JSONL output.
+    fn to_json(&self) -> Value;
+    /// Text form used by CSV / TSV / XML output.
+    fn to_text(&self) -> String;
+    /// Parse from a JSON value (flat formats hand in `Value::String`).
+    fn from_json(v: &Value) -> Result<Self, ValueError>;
+}
+
+fn type_error(expected: &str, v: &Value) -> ValueError {
+    let got = match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    };
+    ValueError::new("invalid_type", format!("expected {expected}, found {got}"))
+}
+
+impl FieldValue for String {
+    fn to_json(&self) -> Value {
+        Value::String(self.clone())
+    }
+    fn to_text(&self) -> String {
+        self.clone()
+    }
+    fn from_json(v: &Value) -> Result<Self, ValueError> {
+        match v {
+            Value::String(s) => Ok(s.clone()),
+            Value::Number(n) => Ok(n.to_string()),
+            Value::Bool(b) => Ok(b.to_string()),
+            other => Err(type_error("text", other)),
+        }
+    }
+}
+
+impl FieldValue for bool {
+    fn to_json(&self) -> Value {
+        Value::String(if *self { "true" } else { "false" }.into())
+    }
+    fn to_text(&self) -> String {
+        if *self { "true" } else { "false" }.into()
+    }
+    fn from_json(v: &Value) -> Result<Self, ValueError> {
+        match v {
+            Value::Bool(b) => Ok(*b),
+            Value::String(s) if s == "true" => Ok(true),
+            Value::String(s) if s == "false" => Ok(false),
+            Value::String(s) => Err(ValueError::new(
+                "invalid_boolean",
+                format!("'{s}' is not a boolean: write lower-case true or false"),
+            )),
+            other => Err(type_error("lower-case true or false", other)),
+        }
+    }
+}
+
+impl FieldValue for i64 {
+    fn to_json(&self) -> Value {
+        Value::from(*self)
+    }
+    fn to_text(&self) -> String {
+        self.to_string()
+    }
+    fn from_json(v: &Value) -> Result<Self, ValueError> {
+        match v {
+            Value::Number(n) => n
+                .as_i64()
+                .ok_or_else(|| ValueError::new("invalid_integer", format!("{n} is not a whole number"))),
+            Value::String(s) => s
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| ValueError::new("invalid_integer", format!("'{s}' is not a whole number"))),
+            other => Err(type_error("a whole number", other)),
+        }
+    }
+}
+
+impl FieldValue for Decimal {
+    fn to_json(&self) -> Value {
+        Value::String(self.normalize().to_string())
+    }
+    fn to_text(&self) -> String {
+        self.normalize().to_string()
+    }
+    fn from_json(v: &Value) -> Result<Self, ValueError> {
+        let s = match v {
+            Value::Number(n) => n.to_string(),
+            Value::String(s) => s.trim().trim_end_matches('%').trim().to_string(),
+            other => return Err(type_error("a number", other)),
+        };
+        Decimal::from_str(&s)
+            .or_else(|_| Decimal::from_scientific(&s))
+            .map_err(|_| ValueError::new("invalid_number", format!("'{s}' is not a number")))
+    }
+}
+
+/// An ISO 4217 currency code with known minor units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Currency([u8; 3]);
+
+impl Currency {
+    pub fn new(code: &str) -> Result<Self, ValueError> {
+        match codes::currency_minor_units(code) {
+            Some(_) => {
+                let b = code.as_bytes();
+                Ok(Currency([b[0], b[1], b[2]]))
+            }
+            None => Err(ValueError::new(
+                "invalid_currency",
+                format!("'{code}' is not an ISO 4217 currency code (e.g. USD, EUR, JPY)"),
+            )),
+        }
+    }
+    pub fn code(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or("XXX")
+    }
+    pub fn minor_units(&self) -> u32 {
+        codes::currency_minor_units(self.code()).unwrap_or(2) as u32
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A price: decimal amount plus ISO 4217 currency, written `79.99 USD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Money {
+    pub amount: Decimal,
+    pub currency: Currency,
+}
+
+impl Money {
+    /// Build a price, rounding the amount to the currency's minor units (banker's rounding is not used:
+    /// midpoints round away from zero as shops expect).
+    pub fn new(amount: Decimal, currency: Currency) -> Self {
+        let amount =
+            amount.round_dp_with_strategy(currency.minor_units(), rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        Money { amount, currency }
+    }
+    /// Amount in minor units (`79.99 USD` -> 7999), as the ACP schema wants it.
+    pub fn minor_amount(&self) -> Option<i64> {
+        let scaled = self.amount * Decimal::from(10i64.pow(self.currency.minor_units()));
+        i64::try_from(scaled.trunc()).ok()
+    }
+    pub fn from_minor(amount: i64, currency: Currency) -> Self {
+        Money { amount: Decimal::new(amount, currency.minor_units()), currency }
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let dp = self.currency.minor_units() as usize;
+        write!(f, "{:.*} {}", dp, self.amount, self.currency)
+    }
+}
+
+impl FromStr for Money {
+    type Err = ValueError;
+    fn from_str(s: &str) -> Result<Self, ValueError> {
+        let t = s.trim();
+        let mut parts = t.split_whitespace();
+        let (a, c) = match (parts.next(), parts.next(), parts.next()) {
+            (Some(a), Some(c), None) => (a, c),
+            _ => {
+                return Err(ValueError::new(
+                    "invalid_price",
+                    format!("'{t}' is not a price: write the amount and the ISO 4217 currency, e.g. 79.99 USD"),
+                ));
+            }
+        };
+        // accept "USD 79.99" order too
+        let (a, c) = if a.chars().all(|ch| ch.is_ascii_alphabetic()) { (c, a) } else { (a, c) };
+        let currency = Currency::new(c)?;
+        let amount = Decimal::from_str(a).map_err(|_| {
+            ValueError::new("invalid_price", format!("'{a}' in '{t}' is not a decimal amount (use a dot, no thousands separators)"))
+        })?;
+        if amount.is_sign_negative() {
+            return Err(ValueError::new("invalid_price", format!("'{t}': a price cannot be negative")));
+        }
+        if amount.scale() > currency.minor_units() && amount.normalize().scale() > currency.minor_units() {
+            return Err(ValueError::new(
+                "invalid_price",
+                format!("'{t}' has more decimals than {} allows ({})", currency, currency.minor_units()),
+            ));
+        }
+        Ok(Money { amount, currency })
+    }
+}
+
+impl FieldValue for Money {
+    fn to_json(&self) -> Value {
+        Value::String(self.to_string())
+    }
+    fn to_text(&self) -> String {
+        self.to_string()
+    }
+    fn from_json(v: &Value) -> Result<Self, ValueError> {
+        match v {
+            Value::String(s) => s.parse(),
+            Value::Object(o) => {
+                // ACP shape {amount: minor units, currency}
+                let cur = o.get("currency").and_then(Value::as_str).unwrap_or("");
+                let currency = Currency::new(cur)?;
+                let amount = o
+                    .get("amount")
+                    .and_then(Value::as_i64)
+                    .ok_or_else(|| ValueError::new("invalid_price", "price object needs an integer amount in minor units"))?;
+                Ok(Money::from_minor(amount, currency))
+            }
+            Value::Number(_) => Err(ValueError::new("invalid_price", "price must include the ISO 4217 currency, e.g. 79.99 USD")),
+            other => Err(type_error("a price like 79.99 USD", other)),
+        }
+    }
+}
+
+/// ISO 3166-1 alpha-2 country code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Country([u8; 2]);
+
+impl Country {
+    pub fn new(code: &str) -> Result<Self, ValueError> {
+        if codes::is_country(code) {
+            let b = code.as_bytes();
+            Ok(Country([b[0], b[1]]))
+        } else {
+            Err(ValueError::new(
+                "invalid_country",
+                format!("'{code}' is not an ISO 3166-1 alpha-2 country code (upper case, e.g. US, DE, GB)"),
+            ))
+        }
+    }
+    pub fn code(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or("ZZ")
+    }
+}
+
+impl FieldValue for Country {
+    fn to_json(&self) -> Value {
+        Value::String(self.code().into())
+    }
+    fn to_text(&self) -> String {
+        self.code().into()
+    }
+    fn from_json(v: &Value) -> Result<Self, ValueError> {
+        match v {
+            Value::String(s) => Country::new(s.trim()),
+            other => Err(type_error("a country code", other)),
+        }
+    }
+}
+
+fn split_list(v: &Value) -> Result<Vec<String>, ValueError> {
+    match v {
+        Value::String(s) => Ok(s.split(',').map(str::trim).filter(|p| !p.is_empty()).map(String::from).collect()),
+        Value::Array(a) => a
+            .iter()
+            .map(|x| match x {
+                Value::String(s) => Ok(s.trim().to_string()),
+                other => Err(type_error("a list of strings", other)),
+            })
+            .collect(),
+        other => Err(type_error("a comma-separated list", other)),
+    }
+}
+
+/// List of countries (`target_countries`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountryList(pub Vec<Country>);
+
+impl FieldValue for CountryList {
+    fn to_json(&self) -> Value {
+        Value::Array(self.0.iter().map(|c| Value::String(c.code().into())).collect())
+    }
+    fn to_text(&self) -> String {
+        self.0.iter().map(Country::code).collect::<Vec<_>>().join(",")
+    }
+    fn from_json(v: &Value) -> Result<Self, ValueError> {
+        split_list(v)?.iter().map(|s| Country::new(s)).collect::<Result<Vec<_>, _>>().map(CountryList)
+    }
+}
+
+/// An absolute http(s) URL (RFC 1738/3986 syntax checked with the `url` crate). Keeps the text as given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Url(String);
+
+impl Url {
+    pub fn parse(s: &str) -> Result<Self, ValueError> {
+        let s = s.trim();
+        match url::Url::parse(s) {
+            Ok(u) if (u.scheme() == "https" || u.scheme() == "http") && u.host_str().is_some_and(|h| !h.is_empty()) => {
+                Ok(Url(s.to_string()))
+            }
+            Ok(u) => Err(ValueError::new(
+                "invalid_url",
+                format!("'{s}' uses scheme '{}': use an absolute https:// URL", u.scheme()),
+            )),
+            Err(e) => Err(ValueError::new("invalid_url", format!("'{s}' is not a valid absolute URL ({e})"))),
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    pub fn is_https(&self) -> bool {
+        self.0.starts_with("https://") || self.0.starts_with("HTTPS://")
+    }
+}
+
+impl fmt::Display for Url {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FieldValue for Url {
+    fn to_json(&self) -> Value {
+        Value::String(self.0.clone())
+    }
+    fn to_text(&self) -> String {
+        self.0.clone()
+    }
+    fn from_json(v: &Value) -> Result<Self, ValueError> {
+        match v {
+            Value::String(s) => Url::parse(s),
+            other => Err(type_error("a URL", other)),
+        }
+    }
+}
+
+/// Comma-separated URL list (`additional_image_urls`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlList(pub Vec<Url>);
+
+impl FieldValue for UrlList {
+    fn to_json(&self) -> Value {
+        Value::String(self.to_text())
+    }
+    fn to_text(&self) -> String {
+        self.0.iter().map(Url::as_str).collect::<Vec<_>>().join(",")
+    }
+    fn from_json(v: &Value) -> Result<Self, ValueError> {
+        split_list(v)?.iter().map(|s| Url::parse(s)).collect::<Result<Vec<_>, _>>().map(UrlList)
+    }
+}
+
+impl FieldValue for NaiveDate {
+    fn to_json(&self) -> Value {
+        Value::String(self.format("%Y-%m-%d").to_string())
+    }
+    fn to_text(&self) -> String {
+        self.format("%Y-%m-%d").to_string()
+    }
+    fn from_json(v: &Value) -> Result<Self, ValueError> {
+        let s = match v {
+            Value::String(s) => s.trim(),
+            other => return Err(type_error("an ISO 8601 date", other)),
+        };
+        if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            return Ok(d);
+        }
+        if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(s) {
+            return Ok(dt.date_naive());
+        }
+        if let Ok(dt) = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S") {
+            return Ok(dt.date());
+        }
+        Err(ValueError::new("invalid_date", format!("'{s}' is not an ISO 8601 date (YYYY-MM-DD)")))
+    }
+}
+
+macro_rules! string_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($variant),+ }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(&self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        }
+        impl FromStr for $name {
+            type Err = ValueError;
+            fn from_str(s: &str) -> Result<Self, ValueError> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    _ => {
+                        let allowed = [$($text),+].join(", ");
+                        let lower = s.trim().to_ascii_lowercase();
+                        if [$($text),+].contains(&lower.as_str()) {
+                            Err(ValueError::new("invalid_enum", format!("'{s}' must be written in lower case: '{lower}'")))
+                        } else {
+                            Err(ValueError::new("invalid_enum", format!("'{s}' is not one of: {allowed}")))
+                        }
+                    }
+                }
+            }
+        }
+        impl FieldValue for $name {
+            fn to_json(&self) -> Value { Value::String(self.as_str().into()) }
+            fn to_text(&self) -> String { self.as_str().into() }
+            fn from_json(v: &Value) -> Result<Self, ValueError> {
+                match v {
+                    Value::String(s) => s.parse(),
+                    other => Err(type_error("a text value", other)),
+                }
+            }
+        }
+    };
+}
+
+string_enum!(
+    /// `availability`
+    Availability { InStock = "in_stock", OutOfStock = "out_of_stock", PreOrder = "pre_order", Backorder = "backorder", Unknown = "unknown" }
+);
+string_enum!(
+    /// `condition`
+    Condition { New = "new", Refurbished = "refurbished", Used = "used" }
+);
+string_enum!(
+    /// `age_group`
+    AgeGroup { Newborn = "newborn", Infant = "infant", Toddler = "toddler", Kids = "kids", Adult = "adult" }
+);
+string_enum!(
+    /// `relationship_type`
+    RelationshipType {
+        PartOfSet = "part_of_set", RequiredPart = "required_part", OftenBoughtWith = "often_bought_with",
+        Substitute = "substitute", DifferentBrand = "different_brand", Accessory = "accessory",
+    }
+);
+string_enum!(
+    /// `pickup_method`
+    PickupMethod { InStore = "in_store", Reserve = "reserve", NotSupported = "not_supported" }
+);
+string_enum!(
+    /// `gender`
+    Gender { Male = "male", Female = "female", Unisex = "unisex" }
+);
+
+/// A number with a unit: `unit_pricing_measure` / `base_measure` (`16 oz`), `pickup_sla` (`1 day`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Measure {
+    pub value: Decimal,
+    pub unit: String,
+}
+
+impl FieldValue for Measure {
+    fn to_json(&self) -> Value {
+        Value::String(self.to_text())
+    }
+    fn to_text(&self) -> String {
+        format!("{} {}", self.value.normalize(), self.unit)
+    }
+    fn from_json(v: &Value) -> Result<Self, ValueError> {
+        let s = match v {
+            Value::String(s) => s.trim(),
+            other => return Err(type_error("a number and a unit, e.g. 16 oz", other)),
+        };
+        let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
+        let (num, unit) = s.split_at(split);
+        let unit = unit.trim();
+        match (Decimal::from_str(num), unit.is_empty()) {
+            (Ok(value), false) if value > Decimal::ZERO && unit.chars().all(|c| c.is_alphabetic() || c == ' ') => {
+                Ok(Measure { value, unit: unit.to_string() })
+            }
+            _ => Err(ValueError::new("invalid_measure", format!("'{s}' must be a positive number and a unit, e.g. 16 oz or 1 day"))),
+        }
+    }
+}
+
+/// `dimensions`: `LxWxH unit`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dimensions {
+    pub length: Decimal,
+    pub width: Decimal,
+    pub height: Decimal,
+    pub unit: String,
+}
+
+impl FieldValue for Dimensions {
+    fn to_json(&self) -> Value {
+        Value::String(self.to_text())
+    }
+    fn to_text(&self) -> String {
+        format!("{}x{}x{} {}", self.length.normalize(), self.width.normalize(), self.height.normalize(), self.unit)
+    }
+    fn from_json(v: &Value) -> Result<Self, ValueError> {
+        let s = match v {
+            Value::String(s) => s.trim(),
+            other => return Err(type_error("LxWxH unit", other)),
+        };
+        let bad = || ValueError::new("invalid_dimensions", format!("'{s}' must look like 12x8x5 in (length x width x height, then the unit)"));
+        let (nums, unit) = s.rsplit_once(' ').ok_or_else(bad)?;
+        let parts: Vec<&str> = nums.split(['x', 'X']).map(str::trim).collect();
+        if parts.len() != 3 || unit.trim().is_empty() {
+            return Err(bad());
+        }
+        let p = |t: &str| Decimal::from_str(t).map_err(|_| bad());
+        Ok(Dimensions { length: p(parts[0])?, width: p(parts[1])?, height: p(parts[2])?, unit: unit.trim().to_string() })
+    }
+}
+
+/// Ordered string map (`variant_dict`, `ads_metadata`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StringMap(pub Vec<(String, String)>);
+
+impl StringMap {
+    pub fn get(&self, k: &str) -> Option<&str> {
+        self.0.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str())
+    }
+}
+
+fn parse_json_text(v: &Value, what: &str) -> Result<Value, ValueError> {
+    match v {
+        Value::String(s) => serde_json::from_str::<Value>(s)
+            .map_err(|e| ValueError::new("invalid_json", format!("{what} must be JSON text here: {e}"))),
+        other => Ok(other.clone()),
+    }
+}
+
+impl FieldValue for StringMap {
+    fn to_json(&self) -> Value {
+        Value::Object(self.0.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect())
+    }
+    fn to_text(&self) -> String {
+        self.to_json().to_string()
+    }
+    fn from_json(v: &Value) -> Result<Self, ValueError> {
+        match parse_json_text(v, "the object")? {
+            Value::Object(o) => o
+                .into_iter()
+                .map(|(k, v)| match v {
+                    Value::String(s) => Ok((k, s)),
+                    Value::Number(n) => Ok((k, n.to_string())),
+                    Value::Bool(b) => Ok((k, b.to_string())),
+                    other => Err(type_error(&format!("a string value for key '{k}'"), &other)),
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(StringMap),
+            other => Err(type_error("a JSON object with string values", &other)),
+        }
+    }
+}
+
+/// One question and answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QAndA {
+    pub q: String,
+    pub a: String,
+}
+
+/// One review entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Review {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub content: String,
+    #[serde(rename = "minRating")]
+    pub min_rating: Decimal,
+    #[serde(rename = "maxRating")]
+    pub max_rating: Decimal,
+    pub rating: Decimal,
+}
+
+/// `q_and_a` list.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct QAndAList(pub Vec<QAndA>);
+
+impl FieldValue for QAndAList {
+    fn to_json(&self) -> Value {
+        serde_json::to_value(&self.0).unwrap_or(Value::Null)
+    }
+    fn to_text(&self) -> String {
+        self.to_json().to_string()
+    }
+    fn from_json(v: &Value) -> Result<Self, ValueError> {
+        let v = parse_json_text(v, "q_and_a")?;
+        serde_json::from_value::<Vec<QAndA>>(v)
+            .map(QAndAList)
+            .map_err(|e| ValueError::new("invalid_q_and_a", format!("q_and_a must be a list of {{\"q\": text, \"a\": text}} objects: {e}")))
+    }
+}
+
+/// `reviews` list.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReviewList(pub Vec<Review>);
+
+impl FieldValue for ReviewList {
+    fn to_json(&self) -> Value {
+        serde_json::to_value(&self.0).unwrap_or(Value::Null)
+    }
+    fn to_text(&self) -> String {
+        self.to_json().to_string()
+    }
+    fn from_json(v: &Value) -> Result<Self, ValueError> {
+        let v = parse_json_text(v, "reviews")?;
+        serde_json::from_value::<Vec<Review>>(v).map(ReviewList).map_err(|e| {
+            ValueError::new(
+                "invalid_reviews",
+                format!("reviews must be a list of objects with title, content, minRating, maxRating, rating: {e}"),
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn money_formats_in_minor_units() {
+        let usd = Currency::new("USD").unwrap();
+        let jpy = Currency::new("JPY").unwrap();
+        let kwd = Currency::new("KWD").unwrap();
+        assert_eq!(Money::new(Decimal::new(7999, 2), usd).to_string(), "79.99 USD");
+        assert_eq!(Money::new(Decimal::new(79, 0), usd).to_string(), "79.00 USD");
+        assert_eq!(Money::new(Decimal::new(1200, 0), jpy).to_string(), "1200 JPY");
+        assert_eq!(Money::new(Decimal::new(12500, 3), kwd).to_string(), "12.500 KWD");
+        assert_eq!(Money::new(Decimal::new(12345, 3), usd).to_string(), "12.35 USD");
+        assert_eq!(Money::new(Decimal::new(7999, 2), usd).minor_amount(), Some(7999));
+        assert_eq!(Money::from_minor(1999, usd).to_string(), "19.99 USD");
+    }
+
+    #[test]
+    fn money_parse_errors() {
+        assert!("79.99 USD".parse::<Money>().is_ok());
+        assert_eq!("79.99".parse::<Money>().unwrap_err().code, "invalid_price");
+        assert_eq!("79.99 XYZ".parse::<Money>().unwrap_err().code, "invalid_currency");
+        assert_eq!("12.5 JPY".parse::<Money>().unwrap_err().code, "invalid_price");
+        assert_eq!("-1.00 USD".parse::<Money>().unwrap_err().code, "invalid_price");
+        assert_eq!("7,99 EUR".parse::<Money>().unwrap_err().code, "invalid_price");
+        assert_eq!(Money::from_json(&json!({"amount": 1999, "currency": "USD"})).unwrap().to_string(), "19.99 USD");
+    }
+
+    #[test]
+    fn booleans_are_lower_case() {
+        assert_eq!(bool::from_json(&json!("true")), Ok(true));
+        assert_eq!(bool::from_json(&json!(false)), Ok(false));
+        assert_eq!(bool::from_json(&json!("TRUE")).unwrap_err().code, "invalid_boolean");
+        assert_eq!(bool::from_json(&json!("yes")).unwrap_err().code, "invalid_boolean");
+    }
+
+    #[test]
+    fn enums_and_lists() {
+        assert_eq!(Availability::from_json(&json!("in_stock")), Ok(Availability::InStock));
+        let e = Availability::from_json(&json!("IN_STOCK")).unwrap_err();
+        assert!(e.message.contains("lower case"));
+        assert_eq!(Availability::from_json(&json!("instock")).unwrap_err().code, "invalid_enum");
+        assert_eq!(CountryList::from_json(&json!("US, CA")).unwrap().to_text(), "US,CA");
+        assert_eq!(CountryList::from_json(&json!(["US"])).unwrap().0.len(), 1);
+        assert_eq!(CountryList::from_json(&json!("USA")).unwrap_err().code, "invalid_country");
+        assert_eq!(Url::parse("ftp://x.com/a").unwrap_err().code, "invalid_url");
+        assert_eq!(Url::parse("not a url").unwrap_err().code, "invalid_url");
+        assert_eq!(UrlList::from_json(&json!("https://a.com/1.jpg,https://a.com/2.jpg")).unwrap().0.len(), 2);
+    }
+
+    #[test]
+    fn structured_values() {
+        let m = Measure::from_json(&json!("16 oz")).unwrap();
+        assert_eq!(m.to_text(), "16 oz");
+        assert_eq!(Measure::from_json(&json!("oz")).unwrap_err().code, "invalid_measure");
+        let d = Dimensions::from_json(&json!("12x8x5 in")).unwrap();
+        assert_eq!(d.to_text(), "12x8x5 in");
+        assert_eq!(Dimensions::from_json(&json!("12x8 in")).unwrap_err().code, "invalid_dimensions");
+        let q = QAndAList::from_json(&json!("[{\"q\":\"Is it waterproof?\",\"a\":\"Yes\"}]")).unwrap();
+        assert_eq!(q.0[0].a, "Yes");
+        assert_eq!(QAndAList::from_json(&json!("Q: a")).unwrap_err().code, "invalid_json");
+        let vd = StringMap::from_json(&json!({"color": "Blue", "size": 10})).unwrap();
+        assert_eq!(vd.get("size"), Some("10"));
+        let r = ReviewList::from_json(&json!([{"title":"t","content":"c","minRating":1,"maxRating":5,"rating":4}])).unwrap();
+        assert_eq!(r.0[0].rating, Decimal::new(4, 0));
+        assert_eq!(NaiveDate::from_json(&json!("2025-07-01T10:00:00Z")).unwrap().to_text(), "2025-07-01");
+        assert_eq!(NaiveDate::from_json(&json!("07/01/2025")).unwrap_err().code, "invalid_date");
+    }
+}
