@@ -1,0 +1,26 @@
+import { Stack, Text, Title } from '@mantine/core';
+import { useMe } from '../api/hooks';
+import type { User } from '../api/types';
+import { DeleteAccountSection } from './settings/DeleteAccountSection';
+import { PasswordSection } from './settings/PasswordSection';
+import { ProfileSection } from './settings/ProfileSection';
+import { SessionsSection } from './settings/SessionsSection';
+
+export default function SettingsPage() {
+  const me = useMe();
+  const user = me.data as User;
+  return (
+    <Stack gap="lg" maw={760}>
+      <div>
+        <Title order={1} size="h2">
+          Settings
+        </Title>
+        <Text c="dimmed">Your profile, password and signed-in devices.</Text>
+      </div>
+      <ProfileSection user={user} />
+      <PasswordSection user={user} />
+      <SessionsSection />
+      <DeleteAccountSection />
+    </Stack>
+  );
+}
