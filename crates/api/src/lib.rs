@@ -10,6 +10,7 @@ pub mod extract;
 pub mod metrics_export;
 pub mod middleware;
 pub mod rate_limit;
+pub mod settings;
 pub mod spa;
 
 pub use error::{ApiError, ApiResult, FieldError, Problem};

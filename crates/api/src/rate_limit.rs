@@ -106,6 +106,7 @@ pub struct RateLimiterInner {
     settings: RateLimitSettings,
     memory: Memory,
     redis: Option<redis::aio::ConnectionManager>,
+    prefix: String,
 }
 
 /// Cheap to clone; shared by all requests of one process.
@@ -115,11 +116,12 @@ pub struct AuthRateLimiter(Arc<RateLimiterInner>);
 impl AuthRateLimiter {
     pub fn in_memory(settings: RateLimitSettings) -> Self {
         let memory = Memory::new(&settings);
-        Self(Arc::new(RateLimiterInner { settings, memory, redis: None }))
+        Self(Arc::new(RateLimiterInner { settings, memory, redis: None, prefix: String::new() }))
     }
 
     /// Shared limits through Redis; fails if Redis cannot be reached now.
-    pub async fn with_redis(settings: RateLimitSettings, url: &str) -> Result<Self, redis::RedisError> {
+    /// `prefix` namespaces the keys (several deployments, or tests, can share one Redis).
+    pub async fn with_redis(settings: RateLimitSettings, url: &str, prefix: &str) -> Result<Self, redis::RedisError> {
         let client = redis::Client::open(url)?;
         let cfg = redis::aio::ConnectionManagerConfig::new()
             .set_connection_timeout(Some(Duration::from_secs(2)))
@@ -127,7 +129,7 @@ impl AuthRateLimiter {
             .set_number_of_retries(1);
         let manager = redis::aio::ConnectionManager::new_with_config(client, cfg).await?;
         let memory = Memory::new(&settings);
-        Ok(Self(Arc::new(RateLimiterInner { settings, memory, redis: Some(manager) })))
+        Ok(Self(Arc::new(RateLimiterInner { settings, memory, redis: Some(manager), prefix: prefix.to_owned() })))
     }
 
     pub fn backend(&self) -> &'static str {
@@ -138,7 +140,7 @@ impl AuthRateLimiter {
     pub async fn check(&self, scope: Scope, key: &str) -> Result<(), ApiError> {
         let rule = self.0.settings.rule(scope);
         let outcome = match &self.0.redis {
-            Some(conn) => match redis_fixed_window(conn.clone(), scope, key, rule).await {
+            Some(conn) => match redis_fixed_window(conn.clone(), &self.0.prefix, scope, key, rule).await {
                 Ok(o) => o,
                 Err(e) => {
                     tracing::warn!(error = %e, "redis rate limiter unavailable; using the in-process limiter");
@@ -159,6 +161,7 @@ impl AuthRateLimiter {
 
 async fn redis_fixed_window(
     mut conn: redis::aio::ConnectionManager,
+    prefix: &str,
     scope: Scope,
     key: &str,
     rule: Rule,
@@ -166,7 +169,7 @@ async fn redis_fixed_window(
     let window = rule.window.as_secs().max(1);
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     let slot = now / window;
-    let redis_key = format!("productsynch:rl:{}:{}:{}", scope.name(), slot, key);
+    let redis_key = format!("{prefix}:rl:{}:{}:{}", scope.name(), slot, key);
     let (count,): (u64,) = redis::pipe()
         .atomic()
         .incr(&redis_key, 1u64)
@@ -204,5 +207,36 @@ mod tests {
         l.check(Scope::AuthIp, "5.6.7.8").await.unwrap();
         l.check(Scope::AuthAccount, "1.2.3.4").await.unwrap();
         assert!(l.check(Scope::AuthAccount, "1.2.3.4").await.is_err());
+    }
+
+    /// Runs against the Redis of `TEST_REDIS_URL` (default 127.0.0.1:6379); `make test` sets
+    /// `TEST_REQUIRE_REDIS=1` so that a missing Redis fails instead of skipping.
+    #[tokio::test]
+    async fn redis_limiter_is_shared_between_instances() {
+        let url = std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+        let s = RateLimitSettings {
+            auth_per_ip: Rule::new(2, Duration::from_secs(30)),
+            auth_per_account: Rule::new(2, Duration::from_secs(30)),
+        };
+        let prefix = format!("test-{}", uuid::Uuid::now_v7().simple());
+        let a = match AuthRateLimiter::with_redis(s.clone(), &url, &prefix).await {
+            Ok(l) => l,
+            Err(e) if std::env::var_os("TEST_REQUIRE_REDIS").is_none() => {
+                eprintln!("skipping: Redis not reachable at {url}: {e}");
+                return;
+            }
+            Err(e) => panic!("Redis required but not reachable at {url}: {e}"),
+        };
+        let b = AuthRateLimiter::with_redis(s, &url, &prefix).await.unwrap();
+        assert_eq!(a.backend(), "redis");
+        a.check(Scope::AuthIp, "10.0.0.1").await.unwrap();
+        b.check(Scope::AuthIp, "10.0.0.1").await.unwrap();
+        // the third request, on either process, is over the shared limit
+        match a.check(Scope::AuthIp, "10.0.0.1").await {
+            Err(ApiError::RateLimited { retry_after_secs }) => assert!((1..=30).contains(&retry_after_secs)),
+            other => panic!("expected 429, got {other:?}"),
+        }
+        assert!(b.check(Scope::AuthIp, "10.0.0.1").await.is_err());
+        b.check(Scope::AuthIp, "10.0.0.2").await.unwrap();
     }
 }
