@@ -1,0 +1,127 @@
+// Shared set-up of the browser tests: the server under test, Chromium, and small helpers.
+//
+// The server is started by scripts/test-e2e.sh, which passes its address in E2E_BASE_URL.
+// Chromium is Debian's /usr/bin/chromium driven by playwright-core (no downloaded browser).
+// Every launch gets a fresh temporary profile (--user-data-dir made by Playwright per launch),
+// and every test a fresh browser context, so tests share no cookies.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const BASE_URL = (process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const SCREENSHOT_DIR = process.env.E2E_SCREENSHOT_DIR ?? path.resolve(here, '../../docs/screenshots');
+export const ARTIFACT_DIR = path.resolve(here, '../artifacts');
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export async function launchBrowser() {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** A new isolated context (own cookies and storage) with a desktop viewport. */
+export async function newPage(browser, { colorScheme = 'light', viewport = { width: 1280, height: 800 } } = {}) {
+  const context = await browser.newContext({ baseURL: BASE_URL, colorScheme, viewport, locale: 'en-US', timezoneId: 'UTC' });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  const consoleErrors = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') consoleErrors.push(msg.text());
+  });
+  page.on('pageerror', (err) => consoleErrors.push(String(err)));
+  return { context, page, consoleErrors };
+}
+
+let counter = 0;
+/** A unique, valid account for one test. */
+export function newAccount(label = 'user') {
+  counter += 1;
+  const stamp = `${Date.now().toString(36)}${process.pid.toString(36)}${counter}`;
+  return {
+    name: `Ada ${label}`,
+    email: `${label}-${stamp}@example.com`,
+    password: `quartz-velvet-${stamp}-Lantern`,
+  };
+}
+
+/** Calls the API directly (no browser): JSON in, JSON out, throws on an error status. */
+export async function apiCall(method, apiPath, body) {
+  const res = await fetch(BASE_URL + apiPath, {
+    method,
+    headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  const data = text ? JSON.parse(text) : undefined;
+  if (!res.ok) throw new Error(`${method} ${apiPath} answered ${res.status}: ${text}`);
+  return data;
+}
+
+/**
+ * Waits for a development-outbox email to `email` that carries a link to `linkPath`
+ * (e.g. "/reset-password") and returns that link as a path + query on this server.
+ */
+export async function linkFromOutbox(email, linkPath, { timeoutMs = 15_000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  const pattern = new RegExp(`${linkPath.replace(/[/?]/g, '\\$&')}\\?token=([A-Za-z0-9_\\-.~%]+)`);
+  for (;;) {
+    const data = await apiCall('GET', '/api/v1/dev/outbox');
+    const items = Array.isArray(data) ? data : (data.items ?? data.emails ?? data.messages ?? []);
+    // Newest last or first depending on the server: collect them all and take the latest by time.
+    const matching = items
+      .filter((m) => JSON.stringify(m.to ?? m.recipient ?? m).toLowerCase().includes(email.toLowerCase()))
+      .map((m) => ({ m, match: JSON.stringify(m).match(pattern) }))
+      .filter((x) => x.match)
+      .sort((a, b) => String(a.m.createdAt ?? '').localeCompare(String(b.m.createdAt ?? '')));
+    if (matching.length > 0) {
+      const token = decodeURIComponent(matching[matching.length - 1].match[1]);
+      return `${linkPath}?token=${encodeURIComponent(token)}`;
+    }
+    if (Date.now() > deadline) throw new Error(`no email to ${email} with a ${linkPath} link in the outbox`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export async function screenshot(page, name) {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  // Let fonts, transitions and the strength meter settle so the picture is stable.
+  await page.evaluate(() => document.fonts.ready);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: false });
+}
+
+/** Saves a screenshot of a failing page next to the tests, for debugging. */
+export async function saveFailure(page, name) {
+  try {
+    await mkdir(ARTIFACT_DIR, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACT_DIR, `${name}.png`), fullPage: true });
+  } catch {
+    /* the page may be gone already */
+  }
+}
+
+export async function register(page, account) {
+  await page.goto('/register');
+  await page.getByLabel('Name').fill(account.name);
+  await page.getByLabel('Email').fill(account.email);
+  await page.getByLabel('Password', { exact: false }).first().fill(account.password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL(BASE_URL + '/');
+}
+
+export async function login(page, email, password) {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
