@@ -176,7 +176,9 @@ mod tests {
     #[test]
     fn truncation_on_word_boundary() {
         assert_eq!(truncate_words("hello world", 20), "hello world");
-        assert_eq!(truncate_words("hello wonderful world", 14), "hello");
+        assert_eq!(truncate_words("hello wonderful world", 17), "hello wonderful");
+        // no boundary in the last third: a hard cut beats losing most of the text
+        assert_eq!(truncate_words("hello wonderful world", 14), "hello wonderfu");
         assert_eq!(truncate_words("hello world again", 11), "hello world");
         assert_eq!(truncate_words("abcdefghij", 4), "abcd");
         assert_eq!(truncate_words("ééééé ééééé", 7), "ééééé");
