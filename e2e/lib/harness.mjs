@@ -112,16 +112,16 @@ export async function saveFailure(page, name) {
 
 export async function register(page, account) {
   await page.goto('/register');
-  await page.getByLabel('Name').fill(account.name);
-  await page.getByLabel('Email').fill(account.email);
-  await page.getByLabel('Password', { exact: false }).first().fill(account.password);
+  await page.getByLabel(/^Name/).fill(account.name);
+  await page.getByLabel(/^Email/).fill(account.email);
+  await page.getByLabel(/^Password/).fill(account.password);
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.waitForURL(BASE_URL + '/');
 }
 
 export async function login(page, email, password) {
   await page.goto('/login');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
+  await page.getByLabel(/^Email/).fill(email);
+  await page.getByLabel(/^Password/).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }

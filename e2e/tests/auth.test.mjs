@@ -45,9 +45,9 @@ describe('accounts', () => {
     await withPage('register-journey', async (page) => {
       await page.goto('/register');
       await page.getByRole('heading', { name: 'Create your account' }).waitFor();
-      await page.getByLabel('Name').fill(account.name);
-      await page.getByLabel('Email').fill(account.email);
-      await page.getByLabel('Password').fill(account.password);
+      await page.getByLabel(/^Name/).fill(account.name);
+      await page.getByLabel(/^Email/).fill(account.email);
+      await page.getByLabel(/^Password/).fill(account.password);
       await page.getByText('Strength:').waitFor();
       await screenshot(page, 'register');
       await page.getByRole('button', { name: 'Create account' }).click();
@@ -100,21 +100,21 @@ describe('accounts', () => {
       await page.goto('/login');
       await page.getByRole('link', { name: 'Forgot password?' }).click();
       await page.waitForURL(/\/forgot-password$/);
-      await page.getByLabel('Email').fill(account.email);
+      await page.getByLabel(/^Email/).fill(account.email);
       await page.getByRole('button', { name: 'Send reset link' }).click();
       await page.getByRole('heading', { name: 'Check your email' }).waitFor();
 
       const link = await linkFromOutbox(account.email, '/reset-password');
       await page.goto(link);
-      await page.getByLabel('New password', { exact: false }).first().fill(newPassword);
-      await page.getByLabel('Confirm new password').fill(newPassword);
+      await page.getByLabel(/^New password/).fill(newPassword);
+      await page.getByLabel(/^Confirm new password/).fill(newPassword);
       await page.getByRole('button', { name: 'Change password' }).click();
       await page.getByRole('heading', { name: 'Password changed' }).waitFor();
 
       // The link is single-use.
       await page.goto(link);
-      await page.getByLabel('New password', { exact: false }).first().fill(`${newPassword}-again`);
-      await page.getByLabel('Confirm new password').fill(`${newPassword}-again`);
+      await page.getByLabel(/^New password/).fill(`${newPassword}-again`);
+      await page.getByLabel(/^Confirm new password/).fill(`${newPassword}-again`);
       await page.getByRole('button', { name: 'Change password' }).click();
       await page.getByTestId('form-alert').waitFor();
 
@@ -137,7 +137,7 @@ describe('accounts', () => {
       await page.getByRole('table', { name: 'Active sessions' }).waitFor();
       await screenshot(page, 'settings');
 
-      const name = page.getByLabel('Name');
+      const name = page.getByLabel(/^Name/);
       await name.fill('Grace Hopper');
       await page.getByRole('button', { name: 'Save profile' }).click();
       await page.getByText('Profile saved').waitFor();
@@ -145,8 +145,8 @@ describe('accounts', () => {
 
       // Stored on the server, not only in the page.
       await page.reload();
-      await page.getByLabel('Name').waitFor();
-      assert.equal(await page.getByLabel('Name').inputValue(), 'Grace Hopper');
+      await page.getByLabel(/^Name/).waitFor();
+      assert.equal(await page.getByLabel(/^Name/).inputValue(), 'Grace Hopper');
       await page.goto('/');
       await page.getByRole('heading', { name: 'Welcome, Grace' }).waitFor();
     });

@@ -4,7 +4,7 @@ import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { BrowserRouter } from 'react-router';
 import { api } from './api/client';
-import { queryKeys } from './api/hooks';
+import { bindSessionExpiry } from './api/hooks';
 import { createQueryClient } from './api/queryClient';
 import { AppRoutes } from './routes';
 import { theme } from './theme';
@@ -22,22 +22,18 @@ export function Providers({ client, children }: { client: QueryClient; children:
 export function App() {
   const [client] = useState(createQueryClient);
 
-  useEffect(() => {
-    api.setSessionExpiredHandler(() => {
-      const wasSignedIn = Boolean(client.getQueryData(queryKeys.me));
-      client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'capabilities' });
-      client.setQueryData(queryKeys.me, null);
-      if (wasSignedIn) {
+  useEffect(
+    () =>
+      bindSessionExpiry(api, client, () =>
         notifications.show({
           id: 'session-expired',
           color: 'yellow',
           title: 'Signed out',
           message: 'Your session has ended. Please sign in again.',
-        });
-      }
-    });
-    return () => api.setSessionExpiredHandler(undefined);
-  }, [client]);
+        }),
+      ),
+    [client],
+  );
 
   return (
     <Providers client={client}>

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { authApi } from './auth';
 import { api, type ApiClient } from './client';
 import { isApiError } from './problem';
@@ -30,13 +30,21 @@ export function useMe(client: ApiClient = api) {
   });
 }
 
+/**
+ * Makes `user` (or nobody) the signed-in user: drops every cached query that belonged to the
+ * previous session. The `me` query itself is updated in place, not removed, because mounted
+ * components observe it (a removed query would leave them waiting forever).
+ */
+export function setSignedInUser(qc: QueryClient, user: User | null) {
+  qc.removeQueries({
+    predicate: (q) => q.queryKey[0] !== 'capabilities' && !(q.queryKey[0] === 'auth' && q.queryKey[1] === 'me'),
+  });
+  qc.setQueryData(queryKeys.me, user);
+}
+
 function useSignedIn() {
   const qc = useQueryClient();
-  return (user: User) => {
-    // A different user may have been signed in before: drop everything cached for them.
-    qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'capabilities' });
-    qc.setQueryData(queryKeys.me, user);
-  };
+  return (user: User) => setSignedInUser(qc, user);
 }
 
 export function useLogin(client: ApiClient = api) {
@@ -60,10 +68,7 @@ export function useLogout(client: ApiClient = api) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: () => authApi(client).logout(),
-    onSettled: () => {
-      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'capabilities' });
-      qc.setQueryData(queryKeys.me, null);
-    },
+    onSettled: () => setSignedInUser(qc, null),
   });
 }
 
@@ -82,10 +87,7 @@ export function useDeleteAccount(client: ApiClient = api) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (password: string) => authApi(client).deleteMe(password),
-    onSuccess: () => {
-      qc.clear();
-      qc.setQueryData(queryKeys.me, null);
-    },
+    onSuccess: () => setSignedInUser(qc, null),
   });
 }
 
@@ -106,10 +108,7 @@ export function useRevokeAllSessions(client: ApiClient = api) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: () => authApi(client).revokeAllSessions(),
-    onSuccess: () => {
-      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'capabilities' });
-      qc.setQueryData(queryKeys.me, null);
-    },
+    onSuccess: () => setSignedInUser(qc, null),
   });
 }
 
@@ -169,4 +168,17 @@ export function useCapabilities(client: ApiClient = api) {
     },
     staleTime: Infinity,
   });
+}
+
+/**
+ * Wires the client's "session expired" signal (a failed refresh) to the cache: the user becomes
+ * nobody, which sends protected pages to /login. `onExpired` runs when someone was signed in.
+ */
+export function bindSessionExpiry(client: ApiClient, qc: QueryClient, onExpired?: () => void): () => void {
+  client.setSessionExpiredHandler(() => {
+    const wasSignedIn = Boolean(qc.getQueryData(queryKeys.me));
+    setSignedInUser(qc, null);
+    if (wasSignedIn) onExpired?.();
+  });
+  return () => client.setSessionExpiredHandler(undefined);
 }

@@ -42,11 +42,11 @@ export function SessionsSection() {
       {sessions.isError && <ErrorState error={sessions.error} title="Could not load sessions" onRetry={() => sessions.refetch()} />}
       {sessions.data && sessions.data.length === 0 && <Text size="sm">No active sessions.</Text>}
       {sessions.data && sessions.data.length > 0 && (
-        <Table.ScrollContainer minWidth={520}>
+        <Table.ScrollContainer minWidth={600}>
           <Table verticalSpacing="sm" aria-label="Active sessions">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Device</Table.Th>
+                <Table.Th w="42%">Device</Table.Th>
                 <Table.Th>Signed in</Table.Th>
                 <Table.Th>Last active</Table.Th>
                 <Table.Th>
@@ -69,7 +69,7 @@ export function SessionsSection() {
                         )}
                       </div>
                       {s.current && (
-                        <Badge size="xs" variant="light" color="teal">
+                        <Badge size="xs" variant="light" color="teal" style={{ flexShrink: 0 }}>
                           This device
                         </Badge>
                       )}
