@@ -59,7 +59,7 @@ export function AppLayout() {
   const [opened, { toggle, close }] = useDisclosure();
   const me = useMe();
   const caps = useCapabilities();
-  const user = me.data as User;
+  const user = me.data;
 
   const items: NavItem[] = [
     { to: '/', label: 'Dashboard', icon: <IconLayoutDashboard size={18} stroke={1.6} />, end: true },
@@ -67,6 +67,9 @@ export function AppLayout() {
     ...(caps.data?.shops ? [{ to: '/shops', label: 'Shops', icon: <IconBuildingStore size={18} stroke={1.6} /> }] : []),
     { to: '/settings', label: 'Settings', icon: <IconSettings size={18} stroke={1.6} /> },
   ];
+
+  // Behind RequireAuth the user is known; null only for the instant of signing out.
+  if (!user) return null;
 
   return (
     <AppShell

@@ -2,15 +2,16 @@ import { Button, Card, List, Stack, Text, ThemeIcon, Title, Tooltip } from '@man
 import { IconBuildingStore, IconPlugConnected, IconRobot, IconRefresh } from '@tabler/icons-react';
 import { Link } from 'react-router';
 import { useCapabilities, useMe } from '../api/hooks';
-import type { User } from '../api/types';
 import { VerifyEmailBanner } from '../components/VerifyEmailBanner';
 
 export default function DashboardPage() {
   const me = useMe();
   const caps = useCapabilities();
-  const user = me.data as User;
-  const firstName = user.name.trim().split(/\s+/)[0];
+  const user = me.data;
   const canConnect = caps.data?.shops === true;
+  // Behind RequireAuth the user is known; null only for the instant of signing out.
+  if (!user) return null;
+  const firstName = user.name.trim().split(/\s+/)[0];
 
   return (
     <Stack gap="lg" maw={960}>

@@ -1,6 +1,5 @@
 import { Stack, Text, Title } from '@mantine/core';
 import { useMe } from '../api/hooks';
-import type { User } from '../api/types';
 import { DeleteAccountSection } from './settings/DeleteAccountSection';
 import { PasswordSection } from './settings/PasswordSection';
 import { ProfileSection } from './settings/ProfileSection';
@@ -8,7 +7,9 @@ import { SessionsSection } from './settings/SessionsSection';
 
 export default function SettingsPage() {
   const me = useMe();
-  const user = me.data as User;
+  const user = me.data;
+  // Behind RequireAuth the user is known; null only for the instant of signing out.
+  if (!user) return null;
   return (
     <Stack gap="lg" maw={760}>
       <div>

@@ -60,8 +60,12 @@ function LocationProbe() {
 }
 
 /** Renders `element` at `path` (matched by `pattern`) with every provider the app uses. */
-export function renderPage(element: React.ReactElement, { path = '/', pattern = '*' } = {}) {
+export function renderPage(
+  element: React.ReactElement,
+  { path = '/', pattern = '*', seed }: { path?: string; pattern?: string; seed?: (client: QueryClient) => void } = {},
+) {
   const client = testQueryClient();
+  seed?.(client);
   const utils = render(
     <Providers client={client}>
       <MemoryRouter initialEntries={[path]}>

@@ -1,0 +1,91 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { queryKeys } from '../api/hooks';
+import { json, mockApi, noContent, problem, renderPage } from '../test/utils';
+import SettingsPage from './SettingsPage';
+
+const ada = { id: 'usr_1', email: 'ada@example.com', name: 'Ada', emailVerified: true, tier: 'free' };
+const sessions = [
+  { id: 'fam_1', createdAt: '2026-11-28T09:00:00Z', lastUsedAt: null, expiresAt: '2026-12-05T09:00:00Z', userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0 Safari/537.36', ip: '127.0.0.1', current: true },
+  { id: 'fam_2', createdAt: '2026-11-27T09:00:00Z', lastUsedAt: null, expiresAt: '2026-12-04T09:00:00Z', userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Version/18.0 Mobile Safari/604.1', ip: '10.0.0.2', current: false },
+];
+
+function renderSettings() {
+  // Signed in: the page sits behind RequireAuth, which has loaded the user already.
+  return renderPage(<SettingsPage />, {
+    path: '/settings',
+    pattern: '/settings',
+    seed: (client) => client.setQueryData(queryKeys.me, ada),
+  });
+}
+
+describe('SettingsPage', () => {
+  it('saves the profile name', async () => {
+    const { calls } = mockApi({
+      'GET /api/v1/auth/sessions': () => json(200, sessions),
+      'PATCH /api/v1/auth/me': (c) => json(200, { ...ada, ...(c.body as object) }),
+    });
+    const { client } = renderSettings();
+    const u = userEvent.setup();
+    const name = await screen.findByLabelText(/^name/i);
+    await u.clear(name);
+    await u.type(name, 'Grace Hopper');
+    await u.click(screen.getByRole('button', { name: 'Save profile' }));
+    await waitFor(() => expect(client.getQueryData(queryKeys.me)).toMatchObject({ name: 'Grace Hopper' }));
+    expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ name: 'Grace Hopper' });
+  });
+
+  it('puts a wrong current password on its field, not a sign-out', async () => {
+    mockApi({
+      'GET /api/v1/auth/sessions': () => json(200, sessions),
+      'PATCH /api/v1/auth/me': () => problem(401, 'Unauthorized', 'Invalid credentials'),
+      'POST /api/v1/auth/refresh': () => json(200, {}),
+    });
+    const { client } = renderSettings();
+    const u = userEvent.setup();
+    await u.type(screen.getByLabelText(/^current password/i), 'wrong-one');
+    await u.type(screen.getByLabelText(/^new password/i), 'brand-new-password');
+    await u.type(screen.getByLabelText(/^confirm new password/i), 'brand-new-password');
+    await u.click(screen.getByRole('button', { name: 'Change password' }));
+    expect(await screen.findByText('The current password is not correct')).toBeInTheDocument();
+    expect(client.getQueryData(queryKeys.me)).toEqual(ada);
+  });
+
+  it('lists sessions and logs out another device', async () => {
+    const { calls } = mockApi({
+      'GET /api/v1/auth/sessions': () => json(200, sessions),
+      'DELETE /api/v1/auth/sessions/fam_2': () => noContent(),
+    });
+    renderSettings();
+    const table = await screen.findByRole('table', { name: 'Active sessions' });
+    expect(within(table).getByText('Chrome on Linux')).toBeInTheDocument();
+    expect(within(table).getByText('This device')).toBeInTheDocument();
+    // The current session has no per-row log out; the other one does.
+    const buttons = within(table).getAllByRole('button', { name: /log out/i });
+    expect(buttons).toHaveLength(1);
+    await userEvent.setup().click(buttons[0]);
+    await waitFor(() => expect(calls.some((c) => c.method === 'DELETE' && c.path === '/api/v1/auth/sessions/fam_2')).toBe(true));
+  });
+
+  it('asks for the password and a confirmation before deleting the account', async () => {
+    const { calls } = mockApi({
+      'GET /api/v1/auth/sessions': () => json(200, sessions),
+      'DELETE /api/v1/auth/me': () => noContent(),
+    });
+    renderSettings();
+    const u = userEvent.setup();
+    await u.click(screen.getByRole('button', { name: 'Delete account…' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Delete your account' });
+    await u.click(within(dialog).getByRole('button', { name: 'Delete my account' }));
+    expect(await within(dialog).findByText('Enter your password to confirm')).toBeInTheDocument();
+    expect(within(dialog).getByText('Tick the box to confirm')).toBeInTheDocument();
+    expect(calls.some((c) => c.method === 'DELETE')).toBe(false);
+
+    await u.type(within(dialog).getByLabelText(/^your password/i), 'my-password');
+    await u.click(within(dialog).getByLabelText(/cannot be undone/i));
+    await u.click(within(dialog).getByRole('button', { name: 'Delete my account' }));
+    await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent('/login'));
+    expect(calls.find((c) => c.method === 'DELETE')?.body).toEqual({ password: 'my-password' });
+  });
+});
