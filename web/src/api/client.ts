@@ -124,7 +124,7 @@ export function createApiClient(config: ClientConfig = {}): ApiClient {
     if (!refreshing) {
       refreshing = (async () => {
         try {
-          const res = await send('/auth/refresh', { method: 'POST' });
+          const res = await send('/auth/refresh', { method: 'POST', body: {} });
           return res.ok;
         } catch {
           return false;

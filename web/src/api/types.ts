@@ -44,3 +44,13 @@ export interface UpdateMeBody {
   currentPassword?: string;
   newPassword?: string;
 }
+
+export interface SessionList {
+  sessions: Session[];
+}
+export interface Accepted {
+  message: string;
+}
+export interface Revoked {
+  revoked: number;
+}

@@ -24,7 +24,7 @@ describe('ResetPasswordPage', () => {
     renderPage(<ResetPasswordPage />, { path: '/reset-password?token=tok_abc-123' });
     await submit('a-new-long-password', 'a-new-long-password');
     expect(await screen.findByRole('heading', { name: 'Password changed' })).toBeInTheDocument();
-    expect(calls[0].body).toEqual({ token: 'tok_abc-123', password: 'a-new-long-password' });
+    expect(calls[0].body).toEqual({ token: 'tok_abc-123', newPassword: 'a-new-long-password' });
   });
 
   it('does not send mismatched passwords', async () => {
@@ -44,5 +44,19 @@ describe('ResetPasswordPage', () => {
     await submit('a-new-long-password', 'a-new-long-password');
     expect(await screen.findByTestId('form-alert')).toHaveTextContent('The link is invalid or has expired');
     expect(screen.getByRole('link', { name: 'Send a new reset link' })).toBeInTheDocument();
+  });
+
+  it("puts the server's password rule on the password field", async () => {
+    mockApi({
+      'POST /api/v1/auth/reset-password': () =>
+        problem(422, 'Validation failed', 'Some fields are invalid', [
+          { field: 'newPassword', code: 'too_long', message: 'Use at most 128 characters' },
+        ]),
+    });
+    renderPage(<ResetPasswordPage />, { path: '/reset-password?token=t' });
+    await submit('a-new-long-password', 'a-new-long-password');
+    expect(await screen.findByText('Use at most 128 characters')).toBeInTheDocument();
+    expect(screen.getByLabelText(/^new password/i)).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.queryByTestId('form-alert')).not.toBeInTheDocument();
   });
 });

@@ -23,7 +23,7 @@ function renderSettings() {
 describe('SettingsPage', () => {
   it('saves the profile name', async () => {
     const { calls } = mockApi({
-      'GET /api/v1/auth/sessions': () => json(200, sessions),
+      'GET /api/v1/auth/sessions': () => json(200, { sessions }),
       'PATCH /api/v1/auth/me': (c) => json(200, { ...ada, ...(c.body as object) }),
     });
     const { client } = renderSettings();
@@ -38,7 +38,7 @@ describe('SettingsPage', () => {
 
   it('puts a wrong current password on its field, not a sign-out', async () => {
     mockApi({
-      'GET /api/v1/auth/sessions': () => json(200, sessions),
+      'GET /api/v1/auth/sessions': () => json(200, { sessions }),
       'PATCH /api/v1/auth/me': () => problem(401, 'Unauthorized', 'Invalid credentials'),
       'POST /api/v1/auth/refresh': () => json(200, {}),
     });
@@ -54,7 +54,7 @@ describe('SettingsPage', () => {
 
   it('lists sessions and logs out another device', async () => {
     const { calls } = mockApi({
-      'GET /api/v1/auth/sessions': () => json(200, sessions),
+      'GET /api/v1/auth/sessions': () => json(200, { sessions }),
       'DELETE /api/v1/auth/sessions/fam_2': () => noContent(),
     });
     renderSettings();
@@ -70,7 +70,7 @@ describe('SettingsPage', () => {
 
   it('asks for the password and a confirmation before deleting the account', async () => {
     const { calls } = mockApi({
-      'GET /api/v1/auth/sessions': () => json(200, sessions),
+      'GET /api/v1/auth/sessions': () => json(200, { sessions }),
       'DELETE /api/v1/auth/me': () => noContent(),
     });
     renderSettings();
