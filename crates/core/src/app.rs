@@ -1,0 +1,127 @@
+//! The composition root: one [`App`] (cheap to clone) holding every service.
+
+use std::sync::Arc;
+
+use chrono::{Duration, Utc};
+use productsynch_db::entities::{email_outbox, schedule_runs, webhook_events};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+
+use crate::accounts::AccountService;
+use crate::config::Config;
+use crate::crypto::Keyring;
+use crate::error::{Error, Result};
+use crate::jobs::{JobContext, JobQueue, JobResult, NewJob, queues};
+use crate::mail::Mailer;
+use crate::scheduler::{Scheduler, every};
+use crate::storage::Storage;
+
+/// Job kind of the 03:00 cleanup.
+pub const CLEANUP_JOB: &str = "maintenance.cleanup";
+/// Processed webhook events, schedule runs, finished jobs and outbox mail older than this are deleted.
+pub const RETENTION_DAYS: i64 = 30;
+
+#[derive(Clone)]
+pub struct App {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    db: DatabaseConnection,
+    keyring: Keyring,
+    accounts: AccountService,
+    jobs: JobQueue,
+    scheduler: Scheduler,
+    storage: Storage,
+    mailer: Mailer,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App").field("env", &self.inner.config.app_env).finish_non_exhaustive()
+    }
+}
+
+impl App {
+    /// Connects to `DATABASE_URL`, applies pending migrations and builds every service.
+    pub async fn start(config: Config) -> Result<App> {
+        let db = productsynch_db::connect(config.database_url.expose()).await?;
+        productsynch_db::migrate(&db).await?;
+        Self::from_parts(config, db)
+    }
+
+    /// Builds the services on an existing (already migrated) connection — for tests.
+    pub fn from_parts(config: Config, db: DatabaseConnection) -> Result<App> {
+        let keyring = Keyring::from_config(&config).map_err(|e| Error::Internal(anyhow::anyhow!("ENCRYPTION_KEY: {e}")))?;
+        let mailer = Mailer::new(&config, db.clone())?;
+        let storage = Storage::from_config(&config)?;
+        let jobs = JobQueue::new(db.clone(), config.worker.clone());
+        let scheduler = Scheduler::new(db.clone(), jobs.clone());
+        let accounts = AccountService::new(db.clone(), config.clone(), mailer.clone())?;
+        let app = App { inner: Arc::new(Inner { config, db, keyring, accounts, jobs, scheduler, storage, mailer }) };
+        app.register_builtin()?;
+        Ok(app)
+    }
+
+    fn register_builtin(&self) -> Result<()> {
+        self.jobs().register(CLEANUP_JOB, cleanup_handler);
+        self.scheduler().register("cleanup", every::DAY_AT_0300, NewJob::new(queues::MAINTENANCE, CLEANUP_JOB, serde_json::json!({})))
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.inner.db
+    }
+    /// AES-256-GCM encryption of secrets at rest.
+    pub fn crypto(&self) -> &Keyring {
+        &self.inner.keyring
+    }
+    pub fn accounts(&self) -> &AccountService {
+        &self.inner.accounts
+    }
+    pub fn jobs(&self) -> &JobQueue {
+        &self.inner.jobs
+    }
+    pub fn scheduler(&self) -> &Scheduler {
+        &self.inner.scheduler
+    }
+    pub fn storage(&self) -> &Storage {
+        &self.inner.storage
+    }
+    pub fn mailer(&self) -> &Mailer {
+        &self.inner.mailer
+    }
+
+    /// Deletes expired tokens, old processed webhook events, schedule runs, finished jobs and
+    /// outbox mail. Returns the number of rows removed.
+    pub async fn cleanup(&self) -> Result<u64> {
+        let cutoff = Utc::now() - Duration::days(RETENTION_DAYS);
+        let mut n = self.accounts().cleanup_expired_tokens().await?;
+        n += webhook_events::Entity::delete_many()
+            .filter(webhook_events::Column::ReceivedAt.lt(cutoff))
+            .filter(webhook_events::Column::Status.ne("received"))
+            .exec(self.db())
+            .await?
+            .rows_affected;
+        n += schedule_runs::Entity::delete_many()
+            .filter(schedule_runs::Column::FiredAt.lt(cutoff))
+            .exec(self.db())
+            .await?
+            .rows_affected;
+        n += email_outbox::Entity::delete_many()
+            .filter(email_outbox::Column::CreatedAt.lt(cutoff))
+            .exec(self.db())
+            .await?
+            .rows_affected;
+        n += self.jobs().purge_finished(Duration::days(RETENTION_DAYS)).await?;
+        Ok(n)
+    }
+}
+
+async fn cleanup_handler(ctx: JobContext) -> JobResult {
+    let removed = ctx.app.cleanup().await?;
+    tracing::info!(removed, "cleanup done");
+    Ok(Some(serde_json::json!({ "removed": removed })))
+}
