@@ -1,9 +1,10 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { Anchor, Button, Group, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Group, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useLogin } from '../api/hooks';
+import { PasswordField } from '../components/PasswordField';
 import { FormAlert } from '../components/FormAlert';
 import { applyApiError } from '../lib/formErrors';
 import { safeNext } from '../lib/navigation';
@@ -50,7 +51,7 @@ export default function LoginPage() {
           error={errors.email?.message}
           {...register('email')}
         />
-        <PasswordInput
+        <PasswordField
           label="Password"
           autoComplete="current-password"
           required

@@ -1,9 +1,10 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { Anchor, Button, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { Link, useNavigate } from 'react-router';
 import { useRegister } from '../api/hooks';
+import { PasswordField } from '../components/PasswordField';
 import { FormAlert } from '../components/FormAlert';
 import { PasswordStrength } from '../components/PasswordStrength';
 import { applyApiError } from '../lib/formErrors';
@@ -55,7 +56,7 @@ export default function RegisterPage() {
           {...register('email')}
         />
         <Stack gap={6}>
-          <PasswordInput
+          <PasswordField
             label="Password"
             description="At least 8 characters. A long passphrase is best."
             autoComplete="new-password"

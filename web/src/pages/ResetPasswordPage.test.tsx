@@ -56,7 +56,8 @@ describe('ResetPasswordPage', () => {
     renderPage(<ResetPasswordPage />, { path: '/reset-password?token=t' });
     await submit('a-new-long-password', 'a-new-long-password');
     expect(await screen.findByText('Use at most 128 characters')).toBeInTheDocument();
-    expect(screen.getByLabelText(/^new password/i)).toHaveAttribute('aria-invalid', 'true');
+    const input = screen.getByLabelText(/^new password/i);
+    expect(input).toHaveAttribute('aria-invalid', 'true');
     expect(screen.queryByTestId('form-alert')).not.toBeInTheDocument();
   });
 });

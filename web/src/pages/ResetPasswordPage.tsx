@@ -1,10 +1,11 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { Alert, Anchor, Button, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Stack, Text, Title } from '@mantine/core';
 import { IconCircleCheck } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { Link, useSearchParams } from 'react-router';
 import { useResetPassword } from '../api/hooks';
+import { PasswordField } from '../components/PasswordField';
 import { FormAlert } from '../components/FormAlert';
 import { PasswordStrength } from '../components/PasswordStrength';
 import { applyApiError } from '../lib/formErrors';
@@ -83,7 +84,7 @@ export default function ResetPasswordPage() {
           </Anchor>
         )}
         <Stack gap={6}>
-          <PasswordInput
+          <PasswordField
             label="New password"
             autoComplete="new-password"
             autoFocus
@@ -93,7 +94,7 @@ export default function ResetPasswordPage() {
           />
           <PasswordStrength password={password ?? ''} />
         </Stack>
-        <PasswordInput
+        <PasswordField
           label="Confirm new password"
           autoComplete="new-password"
           required

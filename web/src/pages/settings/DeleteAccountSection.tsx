@@ -1,11 +1,12 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { Button, Checkbox, Group, Modal, PasswordInput, Stack, Text } from '@mantine/core';
+import { Button, Checkbox, Group, Modal, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useNavigate } from 'react-router';
 import { useDeleteAccount } from '../../api/hooks';
 import { isApiError } from '../../api/problem';
+import { PasswordField } from '../../components/PasswordField';
 import { FormAlert } from '../../components/FormAlert';
 import { applyApiError } from '../../lib/formErrors';
 import { deleteAccountSchema, type DeleteAccountValues } from '../../lib/schemas';
@@ -67,7 +68,7 @@ export function DeleteAccountSection() {
               products.
             </Text>
             <FormAlert message={formMessage} />
-            <PasswordInput
+            <PasswordField
               label="Your password"
               autoComplete="current-password"
               data-autofocus

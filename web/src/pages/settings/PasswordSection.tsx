@@ -1,11 +1,12 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { Button, Group, PasswordInput, Stack } from '@mantine/core';
+import { Button, Group, Stack } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useUpdateMe } from '../../api/hooks';
 import { isApiError } from '../../api/problem';
 import type { User } from '../../api/types';
+import { PasswordField } from '../../components/PasswordField';
 import { FormAlert } from '../../components/FormAlert';
 import { PasswordStrength } from '../../components/PasswordStrength';
 import { applyApiError } from '../../lib/formErrors';
@@ -59,14 +60,14 @@ export function PasswordSection({ user }: { user: User }) {
           <FormAlert message={formMessage} />
           {/* Lets password managers file the new password under the right account. */}
           <input type="text" autoComplete="username" value={user.email} readOnly hidden />
-          <PasswordInput
+          <PasswordField
             label="Current password"
             autoComplete="current-password"
             error={errors.currentPassword?.message}
             {...register('currentPassword')}
           />
           <Stack gap={6}>
-            <PasswordInput
+            <PasswordField
               label="New password"
               autoComplete="new-password"
               error={errors.newPassword?.message}
@@ -74,7 +75,7 @@ export function PasswordSection({ user }: { user: User }) {
             />
             <PasswordStrength password={newPassword ?? ''} userInputs={[user.email, user.name]} />
           </Stack>
-          <PasswordInput
+          <PasswordField
             label="Confirm new password"
             autoComplete="new-password"
             error={errors.confirm?.message}
