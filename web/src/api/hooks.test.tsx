@@ -2,7 +2,7 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { renderHook, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { json, mockApi, problem, testQueryClient } from '../test/utils';
-import { capabilitiesFromPaths, queryKeys, useLogout, useMe, useUpdateMe } from './hooks';
+import { capabilitiesFromPaths, queryKeys, useChangePassword, useLogout, useMe, useUpdateMe } from './hooks';
 
 function wrapper() {
   const client = testQueryClient();
@@ -89,5 +89,36 @@ describe('capabilitiesFromPaths', () => {
 
   it('does not mistake a longer path for a capability', () => {
     expect(capabilitiesFromPaths(['/api/v1/shopsettings']).shops).toBe(false);
+  });
+});
+
+describe('useChangePassword', () => {
+  it('signs in again when the password change ended this session', async () => {
+    const { calls } = mockApi({
+      'PATCH /api/v1/auth/me': () => json(200, ada),
+      'GET /api/v1/auth/sessions': () => json(200, { sessions: [] }),
+      'POST /api/v1/auth/login': () => json(200, { user: ada, accessToken: 'a', refreshToken: 'r', expiresIn: 900 }),
+    });
+    const { Wrapper } = wrapper();
+    const { result } = renderHook(() => useChangePassword(), { wrapper: Wrapper });
+    await result.current.mutateAsync({ currentPassword: 'old-password', newPassword: 'new-password-1' });
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      'PATCH /api/v1/auth/me',
+      'GET /api/v1/auth/sessions',
+      'POST /api/v1/auth/login',
+    ]);
+    expect(calls[2].body).toEqual({ email: 'ada@example.com', password: 'new-password-1' });
+  });
+
+  it('keeps the session when the server kept it', async () => {
+    const { calls } = mockApi({
+      'PATCH /api/v1/auth/me': () => json(200, ada),
+      'GET /api/v1/auth/sessions': () =>
+        json(200, { sessions: [{ id: 'f', createdAt: '', expiresAt: '', current: true }] }),
+    });
+    const { Wrapper } = wrapper();
+    const { result } = renderHook(() => useChangePassword(), { wrapper: Wrapper });
+    await result.current.mutateAsync({ currentPassword: 'old-password', newPassword: 'new-password-1' });
+    expect(calls.some((c) => c.path === '/api/v1/auth/login')).toBe(false);
   });
 });

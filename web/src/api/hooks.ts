@@ -76,9 +76,30 @@ export function useUpdateMe(client: ApiClient = api) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (body: UpdateMeBody) => authApi(client).updateMe(body),
-    onSuccess: (user, body) => {
+    onSuccess: (user) => qc.setQueryData(queryKeys.me, user),
+  });
+}
+
+/**
+ * Changes the password. The API revokes the user's refresh tokens when the password changes;
+ * if that took this browser's session too (it is no longer listed as current), the user is
+ * signed in again with the new password so they are not thrown out when the access token ends.
+ */
+export function useChangePassword(client: ApiClient = api) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ currentPassword, newPassword }: { currentPassword: string; newPassword: string }) => {
+      const a = authApi(client);
+      const user = await a.updateMe({ currentPassword, newPassword });
+      const sessions = await a.sessions().catch(() => []);
+      if (!sessions.some((s) => s.current)) {
+        await a.login({ email: user.email, password: newPassword });
+      }
+      return user;
+    },
+    onSuccess: (user) => {
       qc.setQueryData(queryKeys.me, user);
-      if (body.newPassword) void qc.invalidateQueries({ queryKey: queryKeys.sessions });
+      void qc.invalidateQueries({ queryKey: queryKeys.sessions });
     },
   });
 }

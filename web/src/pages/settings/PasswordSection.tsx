@@ -3,7 +3,7 @@ import { Button, Group, Stack } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
-import { useUpdateMe } from '../../api/hooks';
+import { useChangePassword } from '../../api/hooks';
 import { isApiError } from '../../api/problem';
 import type { User } from '../../api/types';
 import { PasswordField } from '../../components/PasswordField';
@@ -16,7 +16,7 @@ import { Section } from './Section';
 const EMPTY: ChangePasswordValues = { currentPassword: '', newPassword: '', confirm: '' };
 
 export function PasswordSection({ user }: { user: User }) {
-  const update = useUpdateMe();
+  const update = useChangePassword();
   const [formMessage, setFormMessage] = useState<string | null>(null);
   const {
     register,
