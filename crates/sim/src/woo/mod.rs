@@ -15,6 +15,7 @@
 
 pub mod auth;
 pub mod control;
+pub mod ctl_client;
 pub mod error;
 pub mod export;
 pub mod faults;
