@@ -63,11 +63,14 @@ impl Budget {
 }
 
 /// Which authentication to use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum AuthChoice {
-    /// Detect at connect time: HTTPS tries Basic, then query-string keys, then OAuth 1.0a; HTTP uses OAuth 1.0a.
+    /// Detect at connect time: HTTPS tries Basic, then query-string keys, then OAuth 1.0a; HTTP uses OAuth 1.0a
+    /// (Basic and query-string keys would send the secret in clear, and WooCommerce refuses them without HTTPS).
     #[default]
     Auto,
+    /// Try these in order and keep the first the store accepts.
+    Candidates(Vec<AuthMode>),
     Fixed(AuthMode),
 }
 
@@ -332,13 +335,21 @@ impl Client {
         }
 
         // 2. Authentication.
-        let auth = match cfg.auth {
+        let auth = match &cfg.auth {
             AuthChoice::Fixed(mode) => {
-                client.set_auth(mode);
+                client.set_auth(*mode);
                 client.probe().await.map_err(|e| client.explain_auth_failure(e))?;
-                mode
+                *mode
             }
-            AuthChoice::Auto => client.detect_auth().await?,
+            AuthChoice::Candidates(modes) => client.detect_auth(modes).await?,
+            AuthChoice::Auto => {
+                let modes: &[AuthMode] = if home.scheme() == "https" {
+                    &[AuthMode::Basic, AuthMode::QueryString, AuthMode::OAuth1]
+                } else {
+                    &[AuthMode::OAuth1]
+                };
+                client.detect_auth(modes).await?
+            }
         };
         client.set_auth(auth);
 
@@ -485,10 +496,7 @@ impl Client {
         e
     }
 
-    async fn detect_auth(&mut self) -> Result<AuthMode, Error> {
-        let https = self.inner.home.scheme() == "https";
-        let order: &[AuthMode] =
-            if https { &[AuthMode::Basic, AuthMode::QueryString, AuthMode::OAuth1] } else { &[AuthMode::OAuth1] };
+    async fn detect_auth(&mut self, order: &[AuthMode]) -> Result<AuthMode, Error> {
         let mut first_err: Option<Error> = None;
         for &mode in order {
             self.set_auth(mode);

@@ -105,13 +105,18 @@ pub fn opt_decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D
 /// Parse an amount as WooCommerce writes it. `""` is no value.
 pub fn parse_decimal(v: &str) -> Result<Option<Decimal>, String> {
     let t = v.trim();
-    if t.is_empty() {
+    if is_nullish(t) {
         return Ok(None);
     }
     Decimal::from_str(t)
         .or_else(|_| Decimal::from_scientific(t))
         .map(Some)
         .map_err(|_| format!("not a decimal amount: {t:?}"))
+}
+
+/// `""`, and the text of a serialized null (`"null"`, as PHP/JS code that stringifies values produces).
+fn is_nullish(t: &str) -> bool {
+    t.is_empty() || t.eq_ignore_ascii_case("null") || t.eq_ignore_ascii_case("undefined")
 }
 
 /// A signed integer from a number, a numeric string or an integral float; `null`/`""` become `None`.
@@ -124,7 +129,7 @@ pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error>
         }
         fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
             let t = v.trim();
-            if t.is_empty() {
+            if is_nullish(t) {
                 return Ok(None);
             }
             if let Ok(i) = t.parse::<i64>() {
@@ -428,6 +433,8 @@ mod tests {
         assert_eq!(t(json!({"qty": "12"})).unwrap().qty, Some(12));
         assert_eq!(t(json!({"qty": 2.5})).unwrap().qty, Some(2));
         assert_eq!(t(json!({"qty": ""})).unwrap().qty, None);
+        assert_eq!(t(json!({"qty": "null"})).unwrap().qty, None);
+        assert_eq!(t(json!({"price": "NULL"})).unwrap().price, None);
         assert!(t(json!({"qty": "many"})).is_err());
         assert_eq!(t(json!({"name": 42})).unwrap().name, "42");
         assert_eq!(t(json!({"name": null})).unwrap().name, "");
