@@ -1,0 +1,73 @@
+use chrono::{DateTime, Duration, Utc};
+use productsynch_core::jobs::{NewJob, queues};
+use productsynch_core::scheduler::every;
+use productsynch_db::both_backends;
+use productsynch_db::entities::{jobs, schedule_runs};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use crate::app_for;
+
+both_backends!(schedule_fires_once_per_slot_with_two_schedulers, |db| async move {
+    // Two apps = two worker processes with their own scheduler.
+    let (a, _d1) = app_for(&db);
+    let (b, _d2) = app_for(&db);
+    for app in [&a, &b] {
+        app.scheduler()
+            .register("sync-all", every::FIFTEEN_MINUTES, NewJob::new(queues::PRODUCT_SYNC, "test.sync_all", serde_json::json!({})))
+            .unwrap();
+    }
+    let t0: DateTime<Utc> = "2026-11-28T10:00:30Z".parse().unwrap();
+    let mut fired_total = 0;
+    // Walk 2 hours in 1-minute ticks; both schedulers tick concurrently for each window.
+    for m in 0..120 {
+        let since = t0 + Duration::minutes(m);
+        let now = since + Duration::minutes(1);
+        let (ra, rb) = tokio::join!(a.scheduler().tick("A", since, now), b.scheduler().tick("B", since, now));
+        let (ra, rb) = (ra.unwrap(), rb.unwrap());
+        let n = ra.iter().chain(rb.iter()).filter(|(name, _, _)| name == "sync-all").count();
+        assert!(n <= 1, "slot fired twice at minute {m}: {ra:?} {rb:?}");
+        fired_total += n;
+    }
+    assert_eq!(fired_total, 8, "8 quarter-hour slots in two hours");
+    let runs = schedule_runs::Entity::find().filter(schedule_runs::Column::Schedule.eq("sync-all")).all(&db).await.unwrap();
+    assert_eq!(runs.len(), 8);
+    let jobs = jobs::Entity::find().filter(jobs::Column::Kind.eq("test.sync_all")).all(&db).await.unwrap();
+    assert_eq!(jobs.len(), 8);
+    assert!(jobs.iter().all(|j| j.payload["slot"].as_str().is_some()));
+
+    // Firing a slot again is a no-op; the built-in cleanup is registered for 03:00.
+    let slot: DateTime<Utc> = "2026-11-28T10:15:00Z".parse().unwrap();
+    assert!(a.scheduler().fire_slot("sync-all", slot, "A").await.unwrap().is_none());
+    assert!(a.scheduler().schedules().iter().any(|(n, e)| n == "cleanup" && e == every::DAY_AT_0300));
+    let fired = a
+        .scheduler()
+        .tick("A", "2026-11-29T02:59:00Z".parse().unwrap(), "2026-11-29T03:00:10Z".parse().unwrap())
+        .await
+        .unwrap();
+    assert!(fired.iter().any(|(n, _, _)| n == "cleanup"));
+});
+
+both_backends!(cleanup_job_removes_expired_tokens, |db| async move {
+    let (app, _dir) = app_for(&db);
+    let s = app
+        .accounts()
+        .register(
+            productsynch_core::accounts::RegisterInput {
+                email: "c@example.com".into(),
+                password: "password123".into(),
+                name: None,
+            },
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+    use sea_orm::sea_query::Expr;
+    productsynch_db::entities::refresh_tokens::Entity::update_many()
+        .col_expr(productsynch_db::entities::refresh_tokens::Column::ExpiresAt, Expr::value(Utc::now() - Duration::days(1)))
+        .exec(&db)
+        .await
+        .unwrap();
+    let removed = app.cleanup().await.unwrap();
+    assert!(removed >= 1);
+    assert!(app.accounts().refresh(&s.refresh_token, &Default::default()).await.is_err());
+});
