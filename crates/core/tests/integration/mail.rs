@@ -95,3 +95,70 @@ both_backends!(sendgrid_backend_and_failure, |db| async move {
     assert_eq!(failed.status, "failed");
     assert!(failed.error.as_deref().unwrap().contains("500"));
 });
+
+/// A minimal SMTP server (enough of RFC 5321 for lettre) that records each DATA section.
+async fn fake_smtp() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let store: std::sync::Arc<std::sync::Mutex<Vec<String>>> = Default::default();
+    let s2 = store.clone();
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = listener.accept().await {
+            let store = s2.clone();
+            tokio::spawn(async move {
+                let (r, mut w) = sock.into_split();
+                let mut lines = BufReader::new(r).lines();
+                w.write_all(b"220 fake ESMTP\r\n").await.unwrap();
+                let mut data: Option<String> = None;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if let Some(buf) = data.as_mut() {
+                        if line == "." {
+                            store.lock().unwrap().push(std::mem::take(buf));
+                            data = None;
+                            w.write_all(b"250 2.0.0 queued as fake1\r\n").await.unwrap();
+                        } else {
+                            buf.push_str(&line);
+                            buf.push('\n');
+                        }
+                        continue;
+                    }
+                    let cmd = line.to_ascii_uppercase();
+                    let reply: &[u8] = if cmd.starts_with("EHLO") || cmd.starts_with("HELO") {
+                        b"250-fake\r\n250 8BITMIME\r\n"
+                    } else if cmd.starts_with("DATA") {
+                        data = Some(String::new());
+                        b"354 go ahead\r\n"
+                    } else if cmd.starts_with("QUIT") {
+                        let _ = w.write_all(b"221 bye\r\n").await;
+                        break;
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    w.write_all(reply).await.unwrap();
+                }
+            });
+        }
+    });
+    (port, store)
+}
+
+both_backends!(smtp_backend, |db| async move {
+    let (port, received) = fake_smtp().await;
+    let (app, _dir) = app_with(&db, |c| {
+        c.mail.backend = MailBackendKind::Smtp;
+        c.mail.smtp_host = Some("127.0.0.1".into());
+        c.mail.smtp_port = Some(port);
+    });
+    app.mailer()
+        .send("ada@example.com", &Template::PasswordReset { name: "Ada".into(), link: "http://l/reset-password?token=xyz".into() })
+        .await
+        .unwrap();
+    let msgs = received.lock().unwrap().clone();
+    assert_eq!(msgs.len(), 1);
+    assert!(msgs[0].contains("Subject: Reset your ProductSynch password"), "{}", msgs[0]);
+    assert!(msgs[0].contains("multipart/alternative"));
+    assert!(msgs[0].contains("text/html"));
+    let row = &app.mailer().outbox(Some("ada@example.com"), 1).await.unwrap()[0];
+    assert_eq!((row.status.as_str(), row.backend.as_str()), ("sent", "smtp"));
+});
