@@ -113,6 +113,9 @@ impl Error {
             || lower.contains("ssl")
             || lower.contains("handshake")
             || lower.contains("invalidcertificate")
+            || lower.contains("corrupt message")
+            || lower.contains("invalidcontenttype")
+            || lower.contains("alert")
         {
             Error::Tls { url: url.to_string(), message: chain }
         } else if e.is_connect() {
