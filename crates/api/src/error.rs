@@ -40,6 +40,9 @@ pub struct Problem {
     pub title: String,
     pub status: u16,
     pub detail: String,
+    /// A stable machine-readable reason, for 401 and 409 (e.g. `token_expired`, `email_taken`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     /// Present for validation errors.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
@@ -56,8 +59,10 @@ pub enum ApiError {
     /// The request could not be parsed (400); `errors` names the field when known.
     #[error("bad request: {detail}")]
     BadRequest { detail: String, errors: Vec<FieldError> },
-    #[error("unauthorized: {0}")]
-    Unauthorized(String),
+    /// `code` is stable (`unauthenticated`, `invalid_credentials`, `invalid_token`,
+    /// `token_expired`, `token_reused`, `invalid_password`) and is sent as `code` in the body.
+    #[error("unauthorized: {code}")]
+    Unauthorized { code: &'static str, detail: String },
     #[error("forbidden: {0}")]
     Forbidden(String),
     /// Missing, or owned by someone else: the two are indistinguishable on purpose.
@@ -65,8 +70,8 @@ pub enum ApiError {
     NotFound,
     #[error("method not allowed")]
     MethodNotAllowed,
-    #[error("conflict: {0}")]
-    Conflict(String),
+    #[error("conflict: {detail}")]
+    Conflict { code: &'static str, detail: String, errors: Vec<FieldError> },
     #[error("payload too large")]
     PayloadTooLarge,
     #[error("unsupported media type: {0}")]
@@ -95,11 +100,11 @@ impl ApiError {
         match self {
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -114,11 +119,11 @@ impl ApiError {
         match self {
             ApiError::Validation(_) => "validation-error",
             ApiError::BadRequest { .. } => "bad-request",
-            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Unauthorized { .. } => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound => "not-found",
             ApiError::MethodNotAllowed => "method-not-allowed",
-            ApiError::Conflict(_) => "conflict",
+            ApiError::Conflict { .. } => "conflict",
             ApiError::PayloadTooLarge => "payload-too-large",
             ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
             ApiError::RateLimited { .. } => "rate-limited",
@@ -132,11 +137,11 @@ impl ApiError {
         match self {
             ApiError::Validation(_) => "Your request parameters didn't validate.",
             ApiError::BadRequest { .. } => "The request could not be read.",
-            ApiError::Unauthorized(_) => "Authentication required.",
+            ApiError::Unauthorized { .. } => "Authentication required.",
             ApiError::Forbidden(_) => "Forbidden.",
             ApiError::NotFound => "Not found.",
             ApiError::MethodNotAllowed => "Method not allowed.",
-            ApiError::Conflict(_) => "Conflict.",
+            ApiError::Conflict { .. } => "Conflict.",
             ApiError::PayloadTooLarge => "Request body too large.",
             ApiError::UnsupportedMediaType(_) => "Unsupported media type.",
             ApiError::RateLimited { .. } => "Too many requests.",
@@ -153,7 +158,8 @@ impl ApiError {
                 many => format!("{} fields are invalid.", many.len()),
             },
             ApiError::BadRequest { detail, .. } => detail.clone(),
-            ApiError::Unauthorized(d) | ApiError::Forbidden(d) | ApiError::Conflict(d) => d.clone(),
+            ApiError::Unauthorized { detail, .. } | ApiError::Conflict { detail, .. } => detail.clone(),
+            ApiError::Forbidden(d) => d.clone(),
             ApiError::UnsupportedMediaType(d) | ApiError::Unavailable(d) => d.clone(),
             ApiError::NotFound => "The requested resource does not exist.".into(),
             ApiError::MethodNotAllowed => "This method is not allowed on this resource.".into(),
@@ -170,14 +176,19 @@ impl ApiError {
     pub fn to_problem(&self) -> Problem {
         let errors = match self {
             ApiError::Validation(e) => e.clone(),
-            ApiError::BadRequest { errors, .. } => errors.clone(),
+            ApiError::BadRequest { errors, .. } | ApiError::Conflict { errors, .. } => errors.clone(),
             _ => Vec::new(),
+        };
+        let code = match self {
+            ApiError::Unauthorized { code, .. } | ApiError::Conflict { code, .. } => Some((*code).to_string()),
+            _ => None,
         };
         Problem {
             kind: format!("{TYPE_BASE}{}", self.slug()),
             title: self.title().to_string(),
             status: self.status().as_u16(),
             detail: self.detail(),
+            code,
             errors,
             request_id: crate::middleware::current_request_id(),
         }
@@ -269,6 +280,46 @@ pub(crate) fn snake_to_camel(s: &str) -> String {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    pub fn unauthenticated() -> Self {
+        ApiError::Unauthorized { code: "unauthenticated", detail: "Sign in to continue.".into() }
+    }
+}
+
+/// The service layer's errors, mapped once.
+impl From<productsynch_core::Error> for ApiError {
+    fn from(e: productsynch_core::Error) -> Self {
+        use productsynch_core::Error as E;
+        match e {
+            E::Validation(list) => ApiError::Validation(
+                list.into_iter().map(|f| FieldError::new(f.field, f.code, f.message)).collect(),
+            ),
+            E::NotFound(_) => ApiError::NotFound,
+            E::Unauthorized(code) => {
+                let detail = match code {
+                    "invalid_credentials" => "Invalid email or password.",
+                    "token_expired" => "The token has expired.",
+                    "token_reused" => "This refresh token was already used; the session was revoked. Sign in again.",
+                    "invalid_password" => "The current password is not correct.",
+                    _ => "The token is invalid or was revoked.",
+                };
+                ApiError::Unauthorized { code, detail: detail.into() }
+            }
+            E::Forbidden(reason) => ApiError::Forbidden(reason.to_string()),
+            E::Conflict { field, code, message } => ApiError::Conflict {
+                code,
+                detail: message.clone(),
+                errors: field.map(|f| vec![FieldError::new(f, code, message)]).unwrap_or_default(),
+            },
+            E::RateLimited { retry_after } => {
+                ApiError::RateLimited { retry_after_secs: retry_after.as_secs_f64().ceil().max(1.0) as u64 }
+            }
+            E::Unavailable(d) => ApiError::Unavailable(d),
+            E::Internal(e) => ApiError::Internal(e),
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

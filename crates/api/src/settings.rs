@@ -18,6 +18,8 @@ pub struct ApiSettings {
     pub trust_proxy: bool,
     /// Prefix of rate-limit keys in Redis (`productsynch`); lets several deployments share one Redis.
     pub redis_prefix: String,
+    /// `METRICS_TOKEN` (optional): when set, `/metrics` requires `Authorization: Bearer <token>`.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for ApiSettings {
@@ -28,6 +30,7 @@ impl Default for ApiSettings {
             rate_limits: RateLimitSettings::default(),
             trust_proxy: false,
             redis_prefix: "productsynch".into(),
+            metrics_token: None,
         }
     }
 }
@@ -86,6 +89,7 @@ impl ApiSettings {
             rate_limits: RateLimitSettings { auth_per_ip, auth_per_account },
             trust_proxy,
             redis_prefix: get("REDIS_KEY_PREFIX").unwrap_or(d.redis_prefix),
+            metrics_token: get("METRICS_TOKEN"),
         })
     }
 }
