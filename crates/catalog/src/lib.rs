@@ -256,3 +256,4 @@ pub fn json_to_record(product: Value, variations: Vec<Value>, ctx: &AdapterConte
     let (vars, bad) = variations_from_json(variations);
     Ok((woo_to_record(&p, &vars, ctx)?, bad))
 }
+pub mod build;

@@ -81,6 +81,7 @@ pub const CODES: &[(&str, Severity)] = &[
     ("pickup_sla_requires_method", Severity::Error),
     ("missing_identifier", Severity::Error),
     ("duplicate_id", Severity::Error),
+    ("invalid_record", Severity::Error),
     ("all_caps", Severity::Warning),
     ("html_in_text", Severity::Warning),
     ("missing_recommended", Severity::Warning),

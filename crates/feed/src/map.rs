@@ -67,6 +67,11 @@ impl MapContext {
         Ok(MapContext { shop, currency, store_country, target_countries, seller_url, privacy, tos, return_policy, prefix, now })
     }
 
+    /// Like [`MapContext::new`] with the current UTC time.
+    pub fn new_now(shop: ShopSettings) -> Result<Self, MapError> {
+        Self::new(shop, chrono::Utc::now().naive_utc())
+    }
+
     pub fn item_id(&self, woo_id: u64) -> String {
         format!("{}{}", self.prefix, woo_id)
     }

@@ -305,21 +305,27 @@ pub fn validate_item(item: &FeedItem, opts: &ValidateOptions) -> Vec<Issue> {
 #[derive(Debug)]
 pub struct FeedValidator {
     pub opts: ValidateOptions,
-    seen: HashSet<u64>,
+    seen: Option<HashSet<u64>>,
 }
 
 impl FeedValidator {
     pub fn new(opts: ValidateOptions) -> Self {
-        FeedValidator { opts, seen: HashSet::new() }
+        FeedValidator { opts, seen: Some(HashSet::new()) }
+    }
+
+    /// A validator that leaves duplicate detection to the caller (e.g. `feed build`, whose ids come from
+    /// unique store ids and which checks those in a compact bitmap).
+    pub fn without_duplicate_check(opts: ValidateOptions) -> Self {
+        FeedValidator { opts, seen: None }
     }
 
     /// Validate an item and check its id against the ids seen so far.
     pub fn check(&mut self, item: &FeedItem) -> Vec<Issue> {
         let mut issues = validate_item(item, &self.opts);
-        if let Some(id) = &item.item_id {
+        if let (Some(id), Some(seen)) = (&item.item_id, self.seen.as_mut()) {
             let mut h = DefaultHasher::new();
             id.hash(&mut h);
-            if !self.seen.insert(h.finish()) {
+            if !seen.insert(h.finish()) {
                 let f = external_name(self.opts.profile, "item_id");
                 issues.push(Issue::error(f.clone(), "duplicate_id", format!("{f} '{id}' appears more than once in this feed: ids must be unique")));
             }

@@ -11,7 +11,7 @@ use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 
-pub use read::{RawRecord, RecordError, read_feed, read_feed_file, stream_json_array};
+pub use read::{RawRecord, RecordError, StreamError, read_feed, read_feed_file, stream_json_array};
 pub use shard::{ShardLimits, ShardedWriter};
 pub use write::{CountingWriter, FeedWriter};
 
