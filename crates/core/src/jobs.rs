@@ -411,7 +411,12 @@ impl JobQueue {
         );
         let sql = match backend {
             DatabaseBackend::Postgres => {
-                format!("UPDATE jobs SET {set} WHERE id IN ({pick} FOR UPDATE SKIP LOCKED) RETURNING *")
+                // ARRAY(...) evaluates the locking sub-select exactly once (a plain `IN (…)` may be
+                // re-run by the planner and lock more than LIMIT rows).
+                format!(
+                    "UPDATE jobs SET {set} WHERE id = ANY(ARRAY({pick} FOR UPDATE SKIP LOCKED)) \
+                     AND status = 'queued' RETURNING *"
+                )
             }
             // SQLite runs one writer at a time; the status guard makes the claim idempotent.
             _ => format!("UPDATE jobs SET {set} WHERE id IN ({pick}) AND status = 'queued' RETURNING *"),
