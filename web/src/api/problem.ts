@@ -16,7 +16,9 @@ export interface Problem {
   status: number;
   detail?: string;
   errors?: FieldProblem[];
-  requestId?: string;
+  /** A stable machine-readable reason for 401 and 409 (e.g. `token_expired`, `invalid_password`, `email_taken`). */
+  code?: string | null;
+  requestId?: string | null;
 }
 
 export function isProblem(value: unknown): value is Problem {

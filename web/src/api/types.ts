@@ -1,56 +1,24 @@
 /**
- * The API's shapes the app uses. Filled from `schema.d.ts` (generated from
- * `/api/v1/openapi.json` by `npm run gen:api`) so a change in the API breaks the type check.
+ * The API's shapes the app uses, taken from `schema.d.ts` (generated from the server's
+ * `/api/v1/openapi.json` by `npm run gen:api`): a change in the API breaks the type check.
  */
-export type SubscriptionTier = 'free' | 'starter' | 'pro' | 'enterprise';
+import type { components, paths } from './schema';
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  emailVerified: boolean;
-  tier: SubscriptionTier;
-  createdAt?: string;
-}
+type Schemas = components['schemas'];
 
-export interface AuthSession {
-  user: User;
-  accessToken: string;
-  refreshToken: string;
-  expiresIn: number;
-}
+export type User = Schemas['User'];
+export type SubscriptionTier = Schemas['Tier'];
+export type AuthSession = Schemas['AuthResponse'];
+export type Session = Schemas['Session'];
+export type SessionList = Schemas['SessionList'];
+export type Accepted = Schemas['Accepted'];
+export type Revoked = Schemas['Revoked'];
+export type Job = Schemas['Job'];
+export type ProblemBody = Schemas['Problem'];
 
-export interface Session {
-  id: string;
-  createdAt: string;
-  lastUsedAt?: string | null;
-  expiresAt: string;
-  userAgent?: string | null;
-  ip?: string | null;
-  current: boolean;
-}
+export type RegisterBody = Schemas['RegisterRequest'];
+export type LoginBody = Schemas['LoginRequest'];
+export type UpdateMeBody = Schemas['UpdateMeRequest'];
 
-export interface RegisterBody {
-  email: string;
-  password: string;
-  name?: string;
-}
-export interface LoginBody {
-  email: string;
-  password: string;
-}
-export interface UpdateMeBody {
-  name?: string;
-  currentPassword?: string;
-  newPassword?: string;
-}
-
-export interface SessionList {
-  sessions: Session[];
-}
-export interface Accepted {
-  message: string;
-}
-export interface Revoked {
-  revoked: number;
-}
+/** Every documented path, e.g. to check at compile time that an endpoint the app calls exists. */
+export type ApiPath = keyof paths;
