@@ -1,8 +1,12 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
 
 afterEach(() => cleanup());
+
+// The machine running the tests may be busy (CI runs several suites at once): wait patiently for
+// elements rather than fail on a slow render. Nothing here measures speed.
+configure({ asyncUtilTimeout: 8000 });
 
 // jsdom lacks these browser APIs that Mantine uses.
 if (!window.matchMedia) {
