@@ -33,6 +33,8 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // One process-wide rustls crypto provider (aws-lc-rs) for every crate that relies on it.
+    productsynch_api::server::install_crypto_provider();
     let result = match cli.command {
         Command::Serve(a) => platform_cmd::serve(a),
         Command::Migrate(a) => platform_cmd::migrate(a),
