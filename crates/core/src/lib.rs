@@ -12,6 +12,7 @@ pub mod crypto;
 pub mod error;
 pub mod jobs;
 pub mod mail;
+pub mod net;
 pub mod scheduler;
 pub mod storage;
 pub mod worker;
