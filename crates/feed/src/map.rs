@@ -209,7 +209,9 @@ fn offer_fields(item: &mut FeedItem, o: &StoreOffer, parent: Option<&StoreOffer>
         item.sale_price_end_date = Some(to.date());
     }
     item.availability = Some(availability_of(o.stock_status));
-    item.inventory_quantity = o.stock_quantity.or_else(|| parent.and_then(|p| p.stock_quantity)).map(|q| q.max(0));
+    // launch-era field (openai-v1 only); unmanaged stock exports 0 as the product spec's transformer does,
+    // `availability` carries the truth
+    item.inventory_quantity = Some(o.stock_quantity.or_else(|| parent.and_then(|p| p.stock_quantity)).unwrap_or(0).max(0));
     let raw_gtin = o.gtin.as_deref().and_then(nonempty).or_else(|| parent.and_then(|p| p.gtin.as_deref()).and_then(nonempty));
     if let Some(g) = raw_gtin {
         match normalize_gtin(g) {
