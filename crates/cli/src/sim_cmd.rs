@@ -350,9 +350,24 @@ async fn serve(s: ServeArgs) -> anyhow::Result<ExitCode> {
     println!("  wc-auth:  {}/wc-auth/v1/authorize?app_name=...&scope=read_write&user_id=...&return_url=...&callback_url=...", handle.base_url());
     let ctl = handle.control();
     tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            ctl.stop();
+        #[cfg(unix)]
+        {
+            let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(t) => t,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    ctl.stop();
+                    return;
+                }
+            };
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
         }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+        ctl.stop();
     });
     handle.wait().await;
     Ok(ExitCode::SUCCESS)

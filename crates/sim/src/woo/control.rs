@@ -636,10 +636,14 @@ pub fn rest_create_product(app: &App, r: &Req) -> RestResult {
 
 pub fn rest_delete_product(app: &App, r: &Req, id: u64) -> RestResult {
     let force = r.q("force").is_some_and(|v| v == "true" || v == "1");
-    let p = render_product(app, &{
-        let st = app.state.read().unwrap_or_else(|e| e.into_inner());
-        app.catalog.product(&st, id).ok_or_else(invalid_id)?
-    })?;
+    let p = render_product(
+        app,
+        &{
+            let st = app.state.read().unwrap_or_else(|e| e.into_inner());
+            app.catalog.product(&st, id).ok_or_else(invalid_id)?
+        },
+        true,
+    )?;
     let v = delete_product(app, id, force)?;
     Ok(Resp::ok(if force { p } else { v }))
 }

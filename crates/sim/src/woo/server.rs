@@ -211,6 +211,16 @@ async fn rest(app: Arc<App>, r: Req) -> Response {
         Ok(resp) => resp,
         Err(e) => return e.into_response(),
     };
+    if resp.status < 300 {
+        let fields = r.q_list("_fields");
+        if !fields.is_empty() {
+            match &mut resp.body {
+                Value::Array(items) => items.iter_mut().for_each(|v| keep_fields(v, &fields)),
+                v @ Value::Object(_) => keep_fields(v, &fields),
+                _ => {}
+            }
+        }
+    }
     if fault == Some(Fault::WrongTypes) && resp.status == 200 {
         match &mut resp.body {
             Value::Array(items) => items.iter_mut().for_each(faults::mistype_product),
@@ -243,6 +253,31 @@ async fn rest(app: Arc<App>, r: Req) -> Response {
         }
     }
     out
+}
+
+/// WordPress's `_fields`: keep only the listed top-level fields (`a.b` keeps `b` inside `a`).
+fn keep_fields(v: &mut Value, fields: &[String]) {
+    let Some(o) = v.as_object_mut() else { return };
+    let mut out = serde_json::Map::new();
+    for (k, val) in std::mem::take(o) {
+        let nested: Vec<String> = fields.iter().filter_map(|f| f.strip_prefix(&format!("{k}.")).map(|x| x.to_string())).collect();
+        if fields.iter().any(|f| *f == k) {
+            out.insert(k, val);
+        } else if !nested.is_empty() {
+            let mut val = val;
+            keep_fields(&mut val, &nested);
+            out.insert(k, val);
+        }
+    }
+    *o = out;
+}
+
+/// Fields whose rendering runs the code that crashes on a "failing product" (prices, content, variations).
+const HEAVY_FIELDS: &[&str] = &["price", "price_html", "regular_price", "sale_price", "description", "short_description", "variations", "on_sale", "purchasable"];
+
+pub fn requests_heavy_fields(r: &Req) -> bool {
+    let fields = r.q_list("_fields");
+    fields.is_empty() || fields.iter().any(|f| HEAVY_FIELDS.contains(&f.split('.').next().unwrap_or("")))
 }
 
 /// The REST routes the store knows.
@@ -337,7 +372,7 @@ async fn handle_rest(app: &Arc<App>, r: &Req, route: &str) -> RestResult {
         Route::Products if r.method == "POST" => control::rest_create_product(app, r),
         Route::Products => list_products(app, r),
         Route::Product(id) => match r.method.as_str() {
-            "GET" | "HEAD" => get_product(app, id),
+            "GET" | "HEAD" => get_product(app, id, requests_heavy_fields(r)),
             "DELETE" => control::rest_delete_product(app, r, id),
             _ => control::rest_update_product(app, r, id),
         },
@@ -641,13 +676,14 @@ fn critical_error() -> ApiError {
     ApiError::new(500, "internal_server_error", "<p>There has been a critical error on this website.</p><p><a href=\"https://wordpress.org/documentation/article/faq-troubleshooting/\">Learn more about troubleshooting WordPress.</a></p>").with_data("additional_errors", json!([]))
 }
 
-/// Renders a product, applying the failing/malformed product faults.
-pub fn render_product(app: &App, p: &Product) -> Result<Value, ApiError> {
+/// Renders a product, applying the failing/malformed product faults. A failing product only fails when
+/// the prices/content are rendered (not for `_fields=id,name`), as a crashing price or content filter would.
+pub fn render_product(app: &App, p: &Product, heavy: bool) -> Result<Value, ApiError> {
     let (failing, malformed) = {
         let f = app.faults.lock().unwrap_or_else(|e| e.into_inner());
         (f.failing_products.contains(&p.id), f.malformed_products.contains(&p.id))
     };
-    if failing {
+    if failing && heavy {
         tracing::debug!(id = p.id, "failing product requested");
         return Err(critical_error());
     }
@@ -667,9 +703,10 @@ fn list_products(app: &App, r: &Req) -> RestResult {
         let st = app.state.read().unwrap_or_else(|e| e.into_inner());
         ids[range].iter().filter_map(|id| app.catalog.product(&st, *id)).collect()
     };
+    let heavy = requests_heavy_fields(r);
     let mut items = Vec::with_capacity(products.len());
     for prod in &products {
-        items.push(render_product(app, prod)?);
+        items.push(render_product(app, prod, heavy)?);
     }
     Ok(paged(app, r, ids.len() as u64, &p, items))
 }
@@ -678,14 +715,14 @@ fn invalid_product_id() -> ApiError {
     ApiError::new(404, "woocommerce_rest_product_invalid_id", "Invalid ID.")
 }
 
-fn get_product(app: &App, id: u64) -> RestResult {
+fn get_product(app: &App, id: u64, heavy: bool) -> RestResult {
     let found = {
         let st = app.state.read().unwrap_or_else(|e| e.into_inner());
         app.catalog.resolve(&st, id)
     };
     match found {
         Some((p, None)) => {
-            let v = render_product(app, &p)?;
+            let v = render_product(app, &p, heavy)?;
             let mut resp = Resp::ok(v);
             if p.status == "publish" {
                 resp.headers.push(("Link".into(), format!("<{}>; rel=\"alternate\"; type=text/html", render::permalink(&app.site(), &p))));
@@ -693,7 +730,7 @@ fn get_product(app: &App, id: u64) -> RestResult {
             Ok(resp)
         }
         Some((p, Some(j))) => {
-            if app.faults.lock().unwrap_or_else(|e| e.into_inner()).failing_products.contains(&p.id) {
+            if heavy && app.faults.lock().unwrap_or_else(|e| e.into_inner()).failing_products.contains(&p.id) {
                 return Err(critical_error());
             }
             Ok(Resp::ok(render::variation_as_product(&app.site(), &app.taxonomies(), &p, &p.variations[j])))
@@ -713,7 +750,7 @@ fn parent_for_variations(app: &App, pid: u64) -> Result<Product, ApiError> {
 fn list_variations(app: &App, r: &Req, pid: u64) -> RestResult {
     let p = paging(r, 10)?;
     let parent = parent_for_variations(app, pid)?;
-    if app.faults.lock().unwrap_or_else(|e| e.into_inner()).failing_products.contains(&pid) {
+    if requests_heavy_fields(r) && app.faults.lock().unwrap_or_else(|e| e.into_inner()).failing_products.contains(&pid) {
         return Err(critical_error());
     }
     let gmt = bool_param(r, "dates_are_gmt");
@@ -756,7 +793,24 @@ enum TermKind {
     Brand,
 }
 
-fn term_counts(app: &App, kind: TermKind) -> std::collections::HashMap<u64, u64> {
+fn term_counts(app: &App, kind: TermKind) -> Arc<std::collections::HashMap<u64, u64>> {
+    let tag = match kind {
+        TermKind::Category => 0u8,
+        TermKind::Tag => 1,
+        TermKind::Brand => 2,
+    };
+    let version = app.state.read().unwrap_or_else(|e| e.into_inner()).version;
+    if let Some((_, _, c)) = app.term_counts.lock().unwrap_or_else(|e| e.into_inner()).iter().find(|(t, v, _)| *t == tag && *v == version) {
+        return c.clone();
+    }
+    let counts = Arc::new(compute_term_counts(app, kind));
+    let mut cache = app.term_counts.lock().unwrap_or_else(|e| e.into_inner());
+    cache.retain(|(t, v, _)| *t != tag && *v == version);
+    cache.push((tag, version, counts.clone()));
+    counts
+}
+
+fn compute_term_counts(app: &App, kind: TermKind) -> std::collections::HashMap<u64, u64> {
     let mut counts = std::collections::HashMap::new();
     let st = app.state.read().unwrap_or_else(|e| e.into_inner());
     match kind {

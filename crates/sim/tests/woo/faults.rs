@@ -99,6 +99,14 @@ async fn failing_and_malformed_products() {
     assert!(broken["variations"].is_string());
     let (s, _, _) = get(&sim, "/wp-json/wc/v3/products?per_page=2&page=10").await;
     assert_eq!(s, 200, "pages without the failing product are fine");
+    // Asking only for ids skips the crashing price/content rendering, so the culprit can be found.
+    let (s, _, ids_only) = get(&sim, "/wp-json/wc/v3/products?per_page=10&_fields=id").await;
+    assert_eq!(s, 200);
+    let items = ids_only.as_array().expect("a");
+    assert!(items.iter().all(|p| p.as_object().is_some_and(|o| o.len() == 1 && o.contains_key("id"))));
+    assert!(items.iter().any(|p| p["id"].as_u64() == Some(bad)));
+    let (s, _, _) = get(&sim, "/wp-json/wc/v3/products?per_page=10&_fields=id,price").await;
+    assert_eq!(s, 500);
 }
 
 #[tokio::test]

@@ -210,6 +210,17 @@ async fn generated_catalog_is_realistic_over_http() {
 }
 
 #[tokio::test]
+async fn fields_filter_like_wordpress() {
+    let sim = start(cfg(10)).await;
+    let (_, _, l) = get(&sim, "/wp-json/wc/v3/products?per_page=3&_fields=id,name,_links.self").await;
+    for p in l.as_array().expect("a") {
+        let o = p.as_object().expect("obj");
+        assert_eq!(o.keys().cloned().collect::<Vec<_>>(), vec!["id", "name", "_links"]);
+        assert!(p["_links"]["self"].is_array() && p["_links"].get("collection").is_none());
+    }
+}
+
+#[tokio::test]
 async fn settings_and_system_status() {
     let sim = start(SimConfig { currency: "EUR".into(), currency_symbol: "€".into(), ..cfg(3) }).await;
     let (_, _, general) = get(&sim, "/wp-json/wc/v3/settings/general").await;
