@@ -6,8 +6,8 @@ use sea_orm_migration::prelude::*;
 mod m20261128_000001_accounts;
 mod m20261128_000002_catalog;
 mod m20261128_000003_platform;
-mod m20261128_000060_delivery;
 mod m20261128_000010_sync;
+mod m20261128_000060_delivery;
 
 pub struct Migrator;
 
@@ -18,8 +18,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_accounts::Migration),
             Box::new(m20261128_000002_catalog::Migration),
             Box::new(m20261128_000003_platform::Migration),
-            Box::new(m20261128_000060_delivery::Migration),
             Box::new(m20261128_000010_sync::Migration),
+            Box::new(m20261128_000060_delivery::Migration),
         ]
     }
 }
