@@ -638,7 +638,7 @@ impl Client {
     // Lists
 
     /// Fetch one list page (`page`, `per_page`), parse record by record.
-    pub async fn fetch_page<T: DeserializeOwned + Send + 'static>(
+    pub async fn fetch_page<T: DeserializeOwned + model::HasId + Send + 'static>(
         &self,
         route: &str,
         kind: &'static str,
@@ -682,7 +682,7 @@ impl Client {
     }
 
     /// Fetch `count` records from `offset`, halving on persistent 500s down to single records.
-    fn fetch_range<'a, T: DeserializeOwned + Send + 'static>(
+    fn fetch_range<'a, T: DeserializeOwned + model::HasId + Send + 'static>(
         &'a self,
         route: &'a str,
         kind: &'static str,
@@ -735,7 +735,7 @@ impl Client {
     }
 
     /// Every page of a list as an ordered stream: page 1 first (for the totals), then the rest with bounded concurrency.
-    pub fn list<T: DeserializeOwned + Send + 'static>(
+    pub fn list<T: DeserializeOwned + model::HasId + Send + 'static>(
         &self,
         route: impl Into<String>,
         kind: &'static str,
@@ -771,7 +771,7 @@ impl Client {
     }
 
     /// Collect every item of a list (for small lists: categories, tags, webhooks).
-    pub async fn list_all<T: DeserializeOwned + Send + 'static>(
+    pub async fn list_all<T: DeserializeOwned + model::HasId + Send + 'static>(
         &self,
         route: &str,
         kind: &'static str,
@@ -885,8 +885,9 @@ impl Client {
         let req = Req::get(format!("wc/v3/products/{id}"), vec![]);
         let url = self.url(&req.route, &[]).to_string();
         self.execute(&req, |r| {
-            let raw: Value = serde_json::from_slice(strip_php_noise(&r.body)).map_err(|e| Error::Decode { url: url.clone(), message: e.to_string() })?;
-            model::parse_record::<Product>("product", 0, raw).map_err(|m| Error::Decode { url: url.clone(), message: m.to_string() })
+            let raw: &serde_json::value::RawValue =
+                serde_json::from_slice(strip_php_noise(&r.body)).map_err(|e| Error::Decode { url: url.clone(), message: e.to_string() })?;
+            model::parse_raw_record::<Product>("product", 0, raw).map_err(|m| Error::Decode { url: url.clone(), message: m.to_string() })
         })
         .await
     }
@@ -1010,7 +1011,7 @@ pub fn strip_php_noise(body: &[u8]) -> &[u8] {
     body
 }
 
-fn parse_page_lenient<T: DeserializeOwned>(kind: &'static str, body: &[u8]) -> Result<ParsedPage<T>, NotAList> {
+fn parse_page_lenient<T: DeserializeOwned + model::HasId>(kind: &'static str, body: &[u8]) -> Result<ParsedPage<T>, NotAList> {
     model::parse_page(kind, strip_php_noise(body))
 }
 

@@ -1109,12 +1109,63 @@ pub struct IdOnly {
 // ---------------------------------------------------------------------------------------------
 // Page parsing: one bad record never fails the page.
 
-/// A typed record beside the JSON it came from (which keeps every field, known or not).
+/// The JSON text of one record exactly as the store sent it (every field, known or not).
+#[derive(Clone)]
+pub struct RawJson(Box<serde_json::value::RawValue>);
+
+impl RawJson {
+    /// The JSON text.
+    pub fn as_str(&self) -> &str {
+        self.0.get()
+    }
+    /// Parsed into a `serde_json::Value`.
+    pub fn value(&self) -> Value {
+        serde_json::from_str(self.0.get()).unwrap_or(Value::Null)
+    }
+    /// From a `Value` (serialized once).
+    pub fn from_value(v: &Value) -> RawJson {
+        RawJson(serde_json::value::to_raw_value(v).unwrap_or_else(|_| serde_json::value::to_raw_value(&Value::Null).expect("null serializes")))
+    }
+    pub fn into_boxed(self) -> Box<serde_json::value::RawValue> {
+        self.0
+    }
+}
+
+impl PartialEq for RawJson {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl std::fmt::Debug for RawJson {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = self.as_str();
+        if s.len() > 200 { write!(f, "RawJson({}…)", &s[..s.floor_char_boundary(200)]) } else { write!(f, "RawJson({s})") }
+    }
+}
+
+impl Serialize for RawJson {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+/// A typed record beside the JSON it came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parsed<T> {
     pub item: T,
-    pub raw: Value,
+    pub raw: RawJson,
 }
+
+/// Records that carry a WooCommerce id (a record typed with id 0 is malformed).
+pub trait HasId {
+    fn record_id(&self) -> u64;
+}
+
+macro_rules! has_id {
+    ($($t:ty),+) => { $(impl HasId for $t { fn record_id(&self) -> u64 { self.id } })+ };
+}
+has_id!(Product, Variation, Category, Tag, Review, Order, Webhook, IdOnly);
 
 /// A record of a page that could not be typed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -1154,41 +1205,52 @@ impl<T> ParsedPage<T> {
 #[error("response body is not a JSON list: {0}")]
 pub struct NotAList(pub String);
 
-fn id_of(v: &Value) -> Option<u64> {
-    match v.get("id")? {
-        Value::Number(n) => n.as_u64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-/// Type one record kept as JSON. A record without a positive `id` is malformed.
-pub fn parse_record<T: DeserializeOwned>(kind: &'static str, index: usize, raw: Value) -> Result<Parsed<T>, Malformed> {
-    let id = id_of(&raw);
-    if !raw.is_object() {
+/// Type one record given as JSON text. A record without a positive `id` is malformed.
+pub fn parse_raw_record<T: DeserializeOwned + HasId>(
+    kind: &'static str,
+    index: usize,
+    raw: &serde_json::value::RawValue,
+) -> Result<Parsed<T>, Malformed> {
+    let text = raw.get();
+    if !text.starts_with('{') {
         return Err(Malformed { kind, id: None, index, error: "not a JSON object".into() });
     }
-    if id.is_none_or(|i| i == 0) {
-        return Err(Malformed { kind, id: None, index, error: "missing or invalid id".into() });
-    }
-    match T::deserialize(&raw) {
-        Ok(item) => Ok(Parsed { item, raw }),
-        Err(e) => Err(Malformed { kind, id, index, error: e.to_string() }),
+    match serde_json::from_str::<T>(text) {
+        Ok(item) if item.record_id() != 0 => Ok(Parsed { item, raw: RawJson(raw.to_owned()) }),
+        Ok(_) => Err(Malformed { kind, id: None, index, error: "missing or invalid id".into() }),
+        Err(e) => {
+            let id = serde_json::from_str::<IdOnly>(text).ok().map(|i| i.id).filter(|&i| i != 0);
+            Err(Malformed { kind, id, index, error: e.to_string() })
+        }
     }
 }
 
-/// Parse a list page body record by record.
-pub fn parse_page<T: DeserializeOwned>(kind: &'static str, body: &[u8]) -> Result<ParsedPage<T>, NotAList> {
-    let values: Vec<Value> = match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Array(v)) => v,
-        // A PHP array with holes arrives as an object keyed by position.
-        Ok(Value::Object(m)) if m.keys().all(|k| k.parse::<usize>().is_ok()) => m.into_iter().map(|(_, v)| v).collect(),
-        Ok(other) => return Err(NotAList(format!("got {}", json_kind(&other)))),
-        Err(e) => return Err(NotAList(e.to_string())),
+/// Type one record held as a `Value` (a webhook payload).
+pub fn parse_record<T: DeserializeOwned + HasId>(kind: &'static str, index: usize, raw: Value) -> Result<Parsed<T>, Malformed> {
+    let raw = RawJson::from_value(&raw);
+    parse_raw_record(kind, index, &raw.0)
+}
+
+/// Parse a list page body record by record. The body is split into records without building a JSON tree,
+/// then each record is typed on its own.
+pub fn parse_page<T: DeserializeOwned + HasId>(kind: &'static str, body: &[u8]) -> Result<ParsedPage<T>, NotAList> {
+    use serde_json::value::RawValue;
+    let records: Vec<&RawValue> = match serde_json::from_slice::<Vec<&RawValue>>(body) {
+        Ok(v) => v,
+        Err(list_err) => match serde_json::from_slice::<std::collections::HashMap<String, &RawValue>>(body) {
+            // A PHP array with holes arrives as an object keyed by position.
+            Ok(m) if !m.is_empty() && m.keys().all(|k| k.parse::<usize>().is_ok()) => {
+                let mut v: Vec<(usize, &RawValue)> = m.into_iter().map(|(k, r)| (k.parse().unwrap_or(usize::MAX), r)).collect();
+                v.sort_by_key(|(k, _)| *k);
+                v.into_iter().map(|(_, r)| r).collect()
+            }
+            Ok(_) => return Err(NotAList("got an object".into())),
+            Err(_) => return Err(NotAList(list_err.to_string())),
+        },
     };
-    let mut page = ParsedPage { items: Vec::with_capacity(values.len()), malformed: Vec::new() };
-    for (index, raw) in values.into_iter().enumerate() {
-        match parse_record::<T>(kind, index, raw) {
+    let mut page = ParsedPage { items: Vec::with_capacity(records.len()), malformed: Vec::new() };
+    for (index, raw) in records.into_iter().enumerate() {
+        match parse_raw_record::<T>(kind, index, raw) {
             Ok(p) => page.items.push(p),
             Err(m) => {
                 tracing::warn!(kind, id = ?m.id, index, error = %m.error, "skipping malformed record");
@@ -1197,17 +1259,6 @@ pub fn parse_page<T: DeserializeOwned>(kind: &'static str, body: &[u8]) -> Resul
         }
     }
     Ok(page)
-}
-
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a bool",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// Parse a page of products, reporting and skipping malformed ones.
@@ -1227,9 +1278,9 @@ pub fn parse_orders_page(body: &[u8]) -> Result<ParsedPage<Order>, NotAList> {
 
 /// Parse one product (a `GET /products/{id}` body or a webhook payload).
 pub fn parse_product(body: &[u8]) -> Result<Parsed<Product>, Malformed> {
-    let raw: Value = serde_json::from_slice(body)
-        .map_err(|e| Malformed { kind: "product", id: None, index: 0, error: e.to_string() })?;
-    parse_record("product", 0, raw)
+    let raw: &serde_json::value::RawValue =
+        serde_json::from_slice(body).map_err(|e| Malformed { kind: "product", id: None, index: 0, error: e.to_string() })?;
+    parse_raw_record("product", 0, raw)
 }
 
 #[cfg(test)]
@@ -1293,7 +1344,8 @@ mod tests {
         assert_eq!(page.malformed[1].index, 2);
         assert_eq!(page.malformed[2].index, 3);
         // Raw JSON keeps what the typed model does not know.
-        assert_eq!(page.items[0].raw["name"], "ok");
+        assert_eq!(page.items[0].raw.value()["name"], "ok");
+        assert_eq!(page.items[0].raw.as_str(), r#"{"id": 1, "name": "ok"}"#);
     }
 
     #[test]

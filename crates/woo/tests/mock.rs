@@ -157,7 +157,7 @@ async fn documented_product_list_replays_through_the_client() {
 
     let p = client.product(794).await.expect("product 794");
     assert_eq!(p.item.name, "Premium Quality");
-    assert_eq!(p.raw["_links"]["self"][0]["href"], "https://example.com/wp-json/wc/v3/products/794");
+    assert_eq!(p.raw.value()["_links"]["self"][0]["href"], "https://example.com/wp-json/wc/v3/products/794");
     let v: model::Variation = client.get_json("wc/v3/products/22/variations/732", vec![]).await.expect("variation");
     assert_eq!(v.id, 732);
 }
