@@ -261,26 +261,72 @@ pub fn format_cents(c: i64) -> String {
     format!("{sign}{}.{:02}", c / 100, c % 100)
 }
 
-/// WordPress-like slug: lowercase ASCII letters and digits, other runs become `-`
-/// (non-ASCII letters are kept, percent-encoded by WordPress; we keep them lowercase).
+/// WordPress's `sanitize_title`: accents removed (`remove_accents`), lowercase, runs of other characters become `-`,
+/// remaining non-ASCII letters percent-encoded in lowercase hex (`sanitize_title_with_dashes`), e.g. `東京` -> `%e6%9d%b1%e4%ba%ac`.
 pub fn slugify(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut dash = false;
     for ch in s.chars() {
-        if ch.is_alphanumeric() {
-            for l in ch.to_lowercase() {
-                out.push(l);
+        let mapped = remove_accent(ch);
+        let chars: Vec<char> = match mapped {
+            Some(m) => m.chars().collect(),
+            None => vec![ch],
+        };
+        for c in chars {
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_lowercase());
+                dash = false;
+            } else if c.is_alphanumeric() {
+                for l in c.to_lowercase() {
+                    let mut buf = [0u8; 4];
+                    for b in l.encode_utf8(&mut buf).bytes() {
+                        out.push_str(&format!("%{b:02x}"));
+                    }
+                }
+                dash = false;
+            } else if !dash && !out.is_empty() {
+                out.push('-');
+                dash = true;
             }
-            dash = false;
-        } else if !dash && !out.is_empty() {
-            out.push('-');
-            dash = true;
         }
     }
     while out.ends_with('-') {
         out.pop();
     }
     out
+}
+
+fn remove_accent(c: char) -> Option<&'static str> {
+    Some(match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' => "a",
+        'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' | 'Ā' => "A",
+        'æ' => "ae",
+        'Æ' => "AE",
+        'ç' | 'ć' | 'č' => "c",
+        'Ç' | 'Ć' | 'Č' => "C",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ę' | 'ě' => "e",
+        'È' | 'É' | 'Ê' | 'Ë' | 'Ē' | 'Ę' | 'Ě' => "E",
+        'ì' | 'í' | 'î' | 'ï' | 'ī' => "i",
+        'Ì' | 'Í' | 'Î' | 'Ï' | 'Ī' => "I",
+        'ł' => "l",
+        'Ł' => "L",
+        'ñ' | 'ń' | 'ň' => "n",
+        'Ñ' | 'Ń' | 'Ň' => "N",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' => "o",
+        'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' | 'Ō' => "O",
+        'œ' => "oe",
+        'Œ' => "OE",
+        'ß' => "ss",
+        'ś' | 'š' => "s",
+        'Ś' | 'Š' => "S",
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' => "u",
+        'Ù' | 'Ú' | 'Û' | 'Ü' | 'Ū' | 'Ů' => "U",
+        'ý' | 'ÿ' => "y",
+        'Ý' => "Y",
+        'ź' | 'ż' | 'ž' => "z",
+        'Ź' | 'Ż' | 'Ž' => "Z",
+        _ => return None,
+    })
 }
 
 /// GS1 check digit for a GTIN body (all digits but the last).
@@ -328,6 +374,8 @@ mod tests {
     #[test]
     fn slugs() {
         assert_eq!(slugify("V-Neck T-Shirt"), "v-neck-t-shirt");
-        assert_eq!(slugify("  Café & Crème "), "café-crème");
+        assert_eq!(slugify("  Café & Crème "), "cafe-creme");
+        assert_eq!(slugify("Łódź Smörgås"), "lodz-smorgas");
+        assert_eq!(slugify("東京 Mug"), "%e6%9d%b1%e4%ba%ac-mug");
     }
 }
