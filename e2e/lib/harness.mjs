@@ -46,10 +46,11 @@ let counter = 0;
 /** A unique, valid account for one test. */
 export function newAccount(label = 'user') {
   counter += 1;
-  const stamp = `${Date.now().toString(36)}${process.pid.toString(36)}${counter}`;
+  // Unique per run (each run has a fresh data dir) and short enough to read in screenshots.
+  const stamp = `${(Date.now() % 46_656).toString(36)}${counter}`;
   return {
-    name: `Ada ${label}`,
-    email: `${label}-${stamp}@example.com`,
+    name: 'Ada Lovelace',
+    email: `ada.${label}.${stamp}@example.com`,
     password: `quartz-velvet-${stamp}-Lantern`,
   };
 }
@@ -92,12 +93,12 @@ export async function linkFromOutbox(email, linkPath, { timeoutMs = 15_000 } = {
   }
 }
 
-export async function screenshot(page, name) {
+export async function screenshot(page, name, { fullPage = false } = {}) {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   // Let fonts, transitions and the strength meter settle so the picture is stable.
   await page.evaluate(() => document.fonts.ready);
   await page.waitForTimeout(300);
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: false });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage });
 }
 
 /** Saves a screenshot of a failing page next to the tests, for debugging. */
@@ -112,6 +113,7 @@ export async function saveFailure(page, name) {
 
 export async function register(page, account) {
   await page.goto('/register');
+  await page.getByRole('heading', { name: 'Create your account' }).waitFor();
   await page.getByLabel(/^Name/).fill(account.name);
   await page.getByLabel(/^Email/).fill(account.email);
   await page.getByLabel(/^Password/).fill(account.password);
@@ -121,6 +123,7 @@ export async function register(page, account) {
 
 export async function login(page, email, password) {
   await page.goto('/login');
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   await page.getByLabel(/^Email/).fill(email);
   await page.getByLabel(/^Password/).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();

@@ -100,12 +100,15 @@ describe('accounts', () => {
       await page.goto('/login');
       await page.getByRole('link', { name: 'Forgot password?' }).click();
       await page.waitForURL(/\/forgot-password$/);
+      // The page is a lazily loaded chunk: wait for it before typing.
+      await page.getByRole('heading', { name: 'Reset your password' }).waitFor();
       await page.getByLabel(/^Email/).fill(account.email);
       await page.getByRole('button', { name: 'Send reset link' }).click();
       await page.getByRole('heading', { name: 'Check your email' }).waitFor();
 
       const link = await linkFromOutbox(account.email, '/reset-password');
       await page.goto(link);
+      await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
       await page.getByLabel(/^New password/).fill(newPassword);
       await page.getByLabel(/^Confirm new password/).fill(newPassword);
       await page.getByRole('button', { name: 'Change password' }).click();
@@ -113,6 +116,7 @@ describe('accounts', () => {
 
       // The link is single-use.
       await page.goto(link);
+      await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
       await page.getByLabel(/^New password/).fill(`${newPassword}-again`);
       await page.getByLabel(/^Confirm new password/).fill(`${newPassword}-again`);
       await page.getByRole('button', { name: 'Change password' }).click();
@@ -135,7 +139,7 @@ describe('accounts', () => {
       await page.waitForURL(BASE_URL + '/settings');
       await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
       await page.getByRole('table', { name: 'Active sessions' }).waitFor();
-      await screenshot(page, 'settings');
+      await screenshot(page, 'settings', { fullPage: true });
 
       const name = page.getByLabel(/^Name/);
       await name.fill('Grace Hopper');
@@ -149,6 +153,52 @@ describe('accounts', () => {
       assert.equal(await page.getByLabel(/^Name/).inputValue(), 'Grace Hopper');
       await page.goto('/');
       await page.getByRole('heading', { name: 'Welcome, Grace' }).waitFor();
+    });
+  });
+
+  test('verify the email address from the emailed link', async () => {
+    const account = newAccount('verify');
+    await withPage('verify-email', async (page) => {
+      await register(page, account);
+      await page.getByText('Confirm your email address').waitFor();
+      const link = await linkFromOutbox(account.email, '/verify-email');
+      await page.goto(link);
+      await page.getByRole('heading', { name: 'Email verified' }).waitFor();
+      await page.getByRole('link', { name: 'Go to the dashboard' }).click();
+      await page.getByRole('heading', { name: 'Welcome, Ada' }).waitFor();
+      assert.equal(await page.getByText('Confirm your email address').count(), 0);
+    });
+  });
+
+  test('change the password, stay signed in here, then log out everywhere', async () => {
+    const account = newAccount('passwd');
+    const newPassword = `${account.password}-changed`;
+    await withPage('change-password', async (page) => {
+      await register(page, account);
+      await page.goto('/settings');
+      await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+      await page.getByLabel(/^Current password/).fill(account.password);
+      await page.getByLabel(/^New password/).fill(newPassword);
+      await page.getByLabel(/^Confirm new password/).fill(newPassword);
+      await page.getByRole('button', { name: 'Change password' }).click();
+      await page.getByText('Password changed').waitFor();
+
+      // This browser still has a live session after the server revoked the old ones.
+      const sessions = page.getByRole('table', { name: 'Active sessions' });
+      await sessions.getByText('This device').waitFor();
+      await page.reload();
+      await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+
+      await page.getByRole('button', { name: 'Log out everywhere' }).click();
+      await page.getByRole('dialog', { name: 'Log out everywhere?' }).getByRole('button', { name: 'Log out everywhere' }).click();
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+      await page.goto('/settings');
+      await page.waitForURL(/\/login\?next=%2Fsettings/);
+
+      await login(page, account.email, account.password);
+      await page.getByTestId('form-alert').waitFor();
+      await login(page, account.email, newPassword);
+      await page.waitForURL(BASE_URL + '/');
     });
   });
 
