@@ -10,9 +10,18 @@ import { AppRoutes } from './routes';
 import { theme } from './theme';
 
 /** Providers shared by the app and by tests (which bring their own router and client). */
-export function Providers({ client, children }: { client: QueryClient; children: React.ReactNode }) {
+export function Providers({
+  client,
+  children,
+  env,
+}: {
+  client: QueryClient;
+  children: React.ReactNode;
+  /** `test` turns off Mantine's transitions and portals (unit tests). */
+  env?: 'default' | 'test';
+}) {
   return (
-    <MantineProvider theme={theme} defaultColorScheme="auto">
+    <MantineProvider theme={theme} defaultColorScheme="auto" env={env}>
       <Notifications position="top-right" />
       <QueryClientProvider client={client}>{children}</QueryClientProvider>
     </MantineProvider>

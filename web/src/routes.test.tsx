@@ -23,7 +23,7 @@ function renderApp(path: string) {
     return null;
   }
   render(
-    <Providers client={client}>
+    <Providers client={client} env="test">
       <Bind />
       <MemoryRouter initialEntries={[path]}>
         <AppRoutes />

@@ -16,7 +16,7 @@ describe('VerifyEmailPage', () => {
     });
     render(
       <StrictMode>
-        <Providers client={testQueryClient()}>
+        <Providers client={testQueryClient()} env="test">
           <MemoryRouter initialEntries={['/verify-email?token=vt_1']}>
             <Routes>
               <Route path="/verify-email" element={<VerifyEmailPage />} />

@@ -67,7 +67,7 @@ export function renderPage(
   const client = testQueryClient();
   seed?.(client);
   const utils = render(
-    <Providers client={client}>
+    <Providers client={client} env="test">
       <MemoryRouter initialEntries={[path]}>
         <Routes>
           <Route path={pattern} element={element} />
