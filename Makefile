@@ -4,7 +4,7 @@
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: run test bench build fmt clippy
+.PHONY: run test bench build fmt clippy fuzz bench-api
 
 ## Build what is needed and start the whole product with a demo account and a simulated store.
 run:
@@ -26,3 +26,11 @@ fmt:
 
 clippy:
 	$(CARGO) clippy --workspace --all-targets
+
+## Fuzz the HTTP API with schemathesis (fuller pass than the bounded one in `make test`).
+fuzz:
+	MAX_EXAMPLES=$${MAX_EXAMPLES:-100} MAX_TIME=$${MAX_TIME:-900} CHECKS=$${CHECKS:-all} bash scripts/fuzz-api.sh
+
+## GET /api/v1/auth/me p99 under 50 concurrent clients, and the binary's idle memory.
+bench-api:
+	bash scripts/bench-api.sh

@@ -111,12 +111,15 @@ impl From<AuthSession> for AuthResponse {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RegisterRequest {
     #[validate(length(min = 1, max = 254))]
-    #[schema(example = "ada@example.com")]
+    #[schema(example = "ada@example.com", format = Email, min_length = 3, max_length = 254)]
     pub email: String,
     /// 8 to 128 characters.
     #[validate(length(min = 1, max = 1024))]
+    #[schema(min_length = 8, max_length = 128, example = "correct horse battery")]
     pub password: String,
+    /// Up to 100 characters.
     #[validate(length(max = 200))]
+    #[schema(max_length = 100)]
     pub name: Option<String>,
 }
 
@@ -124,8 +127,10 @@ pub struct RegisterRequest {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LoginRequest {
     #[validate(length(min = 1, max = 254))]
+    #[schema(format = Email, min_length = 1, max_length = 254)]
     pub email: String,
     #[validate(length(min = 1, max = 1024))]
+    #[schema(min_length = 1, max_length = 1024)]
     pub password: String,
 }
 
@@ -135,6 +140,7 @@ pub struct LoginRequest {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RefreshRequest {
     #[validate(length(min = 1, max = 512))]
+    #[schema(min_length = 1, max_length = 512)]
     pub refresh_token: Option<String>,
 }
 
@@ -142,10 +148,14 @@ pub struct RefreshRequest {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateMeRequest {
     #[validate(length(max = 200))]
+    #[schema(max_length = 100)]
     pub name: Option<String>,
+    /// Required with `newPassword`.
     #[validate(length(min = 1, max = 1024))]
+    #[schema(min_length = 1, max_length = 1024)]
     pub current_password: Option<String>,
     #[validate(length(min = 1, max = 1024))]
+    #[schema(min_length = 8, max_length = 128)]
     pub new_password: Option<String>,
 }
 
@@ -154,6 +164,7 @@ pub struct UpdateMeRequest {
 pub struct DeleteMeRequest {
     /// The current password, to confirm.
     #[validate(length(min = 1, max = 1024))]
+    #[schema(min_length = 1, max_length = 1024)]
     pub password: String,
 }
 
@@ -162,6 +173,7 @@ pub struct DeleteMeRequest {
 pub struct TokenRequest {
     /// The token from the emailed link.
     #[validate(length(min = 1, max = 512))]
+    #[schema(min_length = 1, max_length = 512)]
     pub token: String,
 }
 
@@ -169,6 +181,7 @@ pub struct TokenRequest {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ForgotPasswordRequest {
     #[validate(length(min = 1, max = 254))]
+    #[schema(format = Email, min_length = 3, max_length = 254)]
     pub email: String,
 }
 
@@ -176,8 +189,10 @@ pub struct ForgotPasswordRequest {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ResetPasswordRequest {
     #[validate(length(min = 1, max = 512))]
+    #[schema(min_length = 1, max_length = 512)]
     pub token: String,
     #[validate(length(min = 1, max = 1024))]
+    #[schema(min_length = 8, max_length = 128)]
     pub new_password: String,
 }
 

@@ -23,9 +23,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct OutboxQuery {
     /// Only mail sent to this address.
     #[validate(length(min = 1, max = 254))]
+    #[param(min_length = 1, max_length = 254)]
     pub to: Option<String>,
     /// At most this many, newest first (default 50, max 500).
     #[validate(range(min = 1, max = 500))]
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u64>,
 }
 

@@ -1,5 +1,7 @@
 //! Route handlers, one module per area.
 pub mod auth;
+pub mod delivery;
 pub mod dev;
+pub mod feed;
 pub mod health;
 pub mod jobs;

@@ -1,0 +1,137 @@
+//! `/api/v1/shops*`: connect a WooCommerce store (wc-auth or keys by hand), read, update,
+//! verify and disconnect it. Business logic lives in `productsynch_core::shops`.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use productsynch_core::shops::{self, ShopPatch};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::AuthUser;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::parse_json;
+use crate::ownership::OwnedShop;
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_shops, create_shop))
+        .routes(routes!(get_shop, patch_shop, delete_shop))
+        .routes(routes!(oauth_callback))
+        .routes(routes!(verify_shop))
+}
+
+/// `POST /shops` body: `storeUrl` alone starts wc-auth; with `consumerKey` + `consumerSecret` the keys are used directly.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateShop {
+    #[schema(example = "https://mystore.example.com")]
+    pub store_url: String,
+    pub consumer_key: Option<String>,
+    pub consumer_secret: Option<String>,
+    /// Path of the app to return to after approval (default `/shops/{id}?connected=1`).
+    pub return_path: Option<String>,
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// The user's shops.
+#[utoipa::path(get, path = "/shops", tag = "shops", security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "`{shops: [...]}`"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json")))]
+async fn list_shops(State(state): State<AppState>, user: AuthUser) -> ApiResult<Json<Value>> {
+    let list = shops::list(&state.app, user.id()).await?;
+    Ok(Json(json!({ "shops": to_json(&list) })))
+}
+
+/// Starts connecting a store: `{authUrl, shopId}` for wc-auth, or — with keys — the connected shop.
+#[utoipa::path(post, path = "/shops", tag = "shops", request_body = CreateShop, security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 201, description = "`{authUrl, shopId}` (wc-auth) or `{shop}` (keys given)"),
+        (status = 422, description = "Not a reachable WooCommerce store, private address, bad keys", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn create_shop(State(state): State<AppState>, user: AuthUser, body: Bytes) -> ApiResult<Response> {
+    let req: CreateShop = parse_json(&body)?;
+    if let Some(p) = &req.return_path {
+        if !p.starts_with('/') || p.starts_with("//") || p.len() > 500 {
+            return Err(ApiError::validation("returnPath", "invalid", "A path of this app, starting with /."));
+        }
+    }
+    match (&req.consumer_key, &req.consumer_secret) {
+        (None, None) => {
+            let start = shops::start_connect(&state.app, user.id(), &req.store_url, req.return_path.as_deref()).await?;
+            Ok((StatusCode::CREATED, Json(to_json(&start))).into_response())
+        }
+        (ck, cs) => {
+            let shop = shops::connect_with_keys(
+                &state.app,
+                user.id(),
+                &req.store_url,
+                ck.as_deref().unwrap_or_default(),
+                cs.as_deref().unwrap_or_default(),
+            )
+            .await?;
+            Ok((StatusCode::CREATED, Json(json!({ "shopId": shop.id, "shop": to_json(&shop) }))).into_response())
+        }
+    }
+}
+
+/// A shop (never its secrets).
+#[utoipa::path(get, path = "/shops/{id}", tag = "shops", security(("bearer" = []), ("cookie" = [])),
+    params(("id" = String, Path, description = "Shop id")),
+    responses((status = 200, description = "The shop"),
+        (status = 404, description = "No such shop of this user", body = Problem, content_type = "application/problem+json")))]
+async fn get_shop(State(state): State<AppState>, s: OwnedShop) -> ApiResult<Json<Value>> {
+    Ok(Json(to_json(&shops::shop_view(&state.app, s.shop).await?)))
+}
+
+/// Update shop name, sync on/off, seller settings and feed settings (validated).
+#[utoipa::path(patch, path = "/shops/{id}", tag = "shops", security(("bearer" = []), ("cookie" = [])),
+    params(("id" = String, Path, description = "Shop id")),
+    responses((status = 200, description = "The updated shop"),
+        (status = 422, description = "Invalid settings", body = Problem, content_type = "application/problem+json")))]
+async fn patch_shop(State(state): State<AppState>, s: OwnedShop, body: Bytes) -> ApiResult<Json<Value>> {
+    let patch: ShopPatch = parse_json(&body)?;
+    Ok(Json(to_json(&shops::update(&state.app, s.shop, patch).await?)))
+}
+
+/// Disconnect: removes our webhooks from the store, deletes the keys and the shop's data.
+#[utoipa::path(delete, path = "/shops/{id}", tag = "shops", security(("bearer" = []), ("cookie" = [])),
+    params(("id" = String, Path, description = "Shop id")),
+    responses((status = 204, description = "Disconnected"),
+        (status = 404, description = "No such shop of this user", body = Problem, content_type = "application/problem+json")))]
+async fn delete_shop(State(state): State<AppState>, s: OwnedShop) -> ApiResult<StatusCode> {
+    shops::disconnect(&state.app, s.shop).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// wc-auth callback, called by the store with the new keys. The `user_id` must carry the shop id and
+/// the pending single-use nonce. Answers 200 so WooCommerce redirects the merchant back.
+#[utoipa::path(post, path = "/shops/{id}/oauth/callback", tag = "shops",
+    params(("id" = String, Path, description = "Shop id")),
+    responses((status = 200, description = "Keys stored, webhooks registered, full sync queued"),
+        (status = 401, description = "Not an authorization we started (or already used)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The keys do not work", body = Problem, content_type = "application/problem+json")))]
+async fn oauth_callback(State(state): State<AppState>, Path(id): Path<String>, body: Bytes) -> ApiResult<Json<Value>> {
+    let shop = shops::complete_wc_auth(&state.app, &id, &body).await?;
+    Ok(Json(json!({ "ok": true, "shopId": shop.id })))
+}
+
+/// Check the stored keys against the store now.
+#[utoipa::path(post, path = "/shops/{id}/verify", tag = "shops", security(("bearer" = []), ("cookie" = [])),
+    params(("id" = String, Path, description = "Shop id")),
+    responses((status = 200, description = "`{connected, shop}`"),
+        (status = 404, description = "No such shop of this user", body = Problem, content_type = "application/problem+json")))]
+async fn verify_shop(State(state): State<AppState>, s: OwnedShop) -> ApiResult<Json<Value>> {
+    let ok = shops::check_connection(&state.app, &s.shop).await?;
+    let shop = shops::get_owned(&state.app, s.user.id(), &s.shop.id).await?;
+    Ok(Json(json!({ "connected": ok, "shop": to_json(&shops::shop_view(&state.app, shop).await?) })))
+}
