@@ -122,6 +122,54 @@ impl App {
 
 async fn cleanup_handler(ctx: JobContext) -> JobResult {
     let removed = ctx.app.cleanup().await?;
-    tracing::info!(removed, "cleanup done");
-    Ok(Some(serde_json::json!({ "removed": removed })))
+    let reencrypted = ctx.app.reencrypt_secrets().await?;
+    tracing::info!(removed, reencrypted, "cleanup done");
+    Ok(Some(serde_json::json!({ "removed": removed, "reencrypted": reencrypted })))
+}
+
+impl App {
+    /// Key rotation: re-encrypts shop secrets (`woo_consumer_secret`, `woo_webhook_secret`,
+    /// `openai_token`) still written with a previous key under the primary key, so the old
+    /// key can be dropped from `ENCRYPTION_KEYS_PREVIOUS` afterwards. Runs in the daily cleanup.
+    /// Returns the number of shops updated.
+    pub async fn reencrypt_secrets(&self) -> Result<u64> {
+        use productsynch_db::entities::shops;
+        use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+        let ring = self.crypto();
+        let rotate = |v: &str| -> Result<Option<String>> {
+            if !ring.needs_reencrypt(v) {
+                return Ok(None);
+            }
+            let plain = ring.decrypt(v).map_err(|e| Error::Internal(anyhow::anyhow!("re-encrypting a secret: {e}")))?;
+            Ok(Some(ring.encrypt(&plain)))
+        };
+        let mut updated = 0;
+        for shop in shops::Entity::find().all(self.db()).await? {
+            let secret = rotate(&shop.woo_consumer_secret)?;
+            let webhook = match &shop.woo_webhook_secret {
+                Some(v) => rotate(v)?,
+                None => None,
+            };
+            let openai = match &shop.openai_token {
+                Some(v) => rotate(v)?,
+                None => None,
+            };
+            if secret.is_none() && webhook.is_none() && openai.is_none() {
+                continue;
+            }
+            let mut am = shop.into_active_model();
+            if let Some(v) = secret {
+                am.woo_consumer_secret = Set(v);
+            }
+            if let Some(v) = webhook {
+                am.woo_webhook_secret = Set(Some(v));
+            }
+            if let Some(v) = openai {
+                am.openai_token = Set(Some(v));
+            }
+            am.update(self.db()).await?;
+            updated += 1;
+        }
+        Ok(updated)
+    }
 }

@@ -71,3 +71,67 @@ both_backends!(cleanup_job_removes_expired_tokens, |db| async move {
     assert!(removed >= 1);
     assert!(app.accounts().refresh(&s.refresh_token, &Default::default()).await.is_err());
 });
+
+both_backends!(key_rotation_reencrypts_shop_secrets, |db| async move {
+    use productsynch_db::entities::{SyncStatus, shops};
+    use sea_orm::{ActiveModelTrait, Set};
+    let old_key = "11".repeat(32);
+    let new_key = "22".repeat(32);
+    let (old_app, _d1) = crate::app_with(&db, |c| c.encryption_key = productsynch_core::config::Secret::new(old_key.clone()));
+    let user = old_app
+        .accounts()
+        .register(
+            productsynch_core::accounts::RegisterInput { email: "k@example.com".into(), password: "password123".into(), name: None },
+            &Default::default(),
+        )
+        .await
+        .unwrap()
+        .user
+        .id;
+    let now = Utc::now();
+    let env = old_app.crypto().encrypt("cs_secret");
+    shops::ActiveModel {
+        id: Set(productsynch_db::ids::new_id(productsynch_db::ids::SHOP)),
+        user_id: Set(user),
+        woo_store_url: Set("https://s.example".into()),
+        woo_consumer_key: Set("ck".into()),
+        woo_consumer_secret: Set(env.clone()),
+        woo_webhook_secret: Set(None),
+        shop_name: Set("S".into()),
+        shop_currency: Set("USD".into()),
+        is_connected: Set(true),
+        last_sync_at: Set(None),
+        sync_status: Set(SyncStatus::Pending),
+        sync_enabled: Set(true),
+        last_health_check_at: Set(None),
+        connection_error: Set(None),
+        openai_merchant_id: Set(None),
+        openai_endpoint: Set(None),
+        openai_token: Set(Some(old_app.crypto().encrypt("sk-openai"))),
+        openai_enabled: Set(false),
+        seller_name: Set(None),
+        seller_url: Set(None),
+        seller_privacy_policy: Set(None),
+        seller_tos: Set(None),
+        return_policy: Set(None),
+        return_window: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&db)
+    .await
+    .unwrap();
+    let (new_app, _d2) = crate::app_with(&db, |c| {
+        c.encryption_key = productsynch_core::config::Secret::new(new_key.clone());
+        c.encryption_keys_previous = vec![productsynch_core::config::Secret::new(old_key.clone())];
+    });
+    assert_eq!(new_app.reencrypt_secrets().await.unwrap(), 1);
+    assert_eq!(new_app.reencrypt_secrets().await.unwrap(), 0, "idempotent");
+    let shop = shops::Entity::find().one(&db).await.unwrap().unwrap();
+    assert_ne!(shop.woo_consumer_secret, env);
+    assert!(!new_app.crypto().needs_reencrypt(&shop.woo_consumer_secret));
+    // Readable with the new key alone.
+    let only_new = productsynch_core::crypto::Keyring::from_hex(&new_key, &[]).unwrap();
+    assert_eq!(only_new.decrypt(&shop.woo_consumer_secret).unwrap(), "cs_secret");
+    assert_eq!(only_new.decrypt(shop.openai_token.as_deref().unwrap()).unwrap(), "sk-openai");
+});
