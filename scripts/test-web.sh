@@ -17,6 +17,14 @@ ensure_node_modules() {
 ensure_node_modules
 
 echo "== web: unit tests (vitest)"
-npm test
+results=node_modules/.vitest-results.json
+rm -f "$results"
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile="$results" || status=$?
+if [ -f "$results" ]; then
+  # The plain summary line CI reads ("N passed, N failed").
+  node -e 'const r=require(process.argv[1]); console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed`)' "$PWD/$results"
+fi
+[ "$status" = 0 ] || exit "$status"
 echo "== web: type check and build"
 npm run build
