@@ -2,6 +2,7 @@
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
@@ -22,6 +23,10 @@ use crate::model::{
     self, Category, Malformed, NotAList, Order, Parsed, ParsedPage, Product, RestIndex, Review, Setting, StoreSettings,
     SystemStatus, Tag, Variation, Webhook,
 };
+
+/// Records of one page that may be isolated and skipped because the store fails on them; beyond this the
+/// store is considered down and the page fails.
+pub const MAX_ISOLATED_PER_PAGE: usize = 3;
 
 /// Maximum `per_page` WooCommerce allows.
 pub const MAX_PER_PAGE: u32 = 100;
@@ -667,7 +672,8 @@ impl Client {
             Err(Error::Server { status: 500, .. }) if per_page > 1 => {
                 tracing::warn!(route, page, "page keeps failing with 500; isolating the failing record");
                 let offset = (page as u64 - 1) * per_page as u64;
-                let (parsed, total) = self.fetch_range::<T>(route, kind, query, offset, per_page as u64).await?;
+                let isolated = AtomicUsize::new(0);
+                let (parsed, total) = self.fetch_range::<T>(route, kind, query, offset, per_page as u64, &isolated).await?;
                 let total_items = total.unwrap_or(0);
                 Ok(Page {
                     number: page,
@@ -689,6 +695,7 @@ impl Client {
         query: &'a [(String, String)],
         offset: u64,
         count: u64,
+        isolated: &'a AtomicUsize,
     ) -> futures::future::BoxFuture<'a, Result<(ParsedPage<T>, Option<u64>), Error>> {
         Box::pin(async move {
             let mut q = query.to_vec();
@@ -704,7 +711,11 @@ impl Client {
                 .await;
             match res {
                 Ok(ok) => Ok(ok),
-                Err(Error::Server { status: 500, snippet, .. }) if count == 1 => {
+                Err(Error::Server { status: 500, snippet, url, retry_after }) if count == 1 => {
+                    // More failing records than a broken product or two explain: the store itself is failing.
+                    if isolated.fetch_add(1, Ordering::Relaxed) + 1 > MAX_ISOLATED_PER_PAGE {
+                        return Err(Error::Server { status: 500, url, snippet, retry_after });
+                    }
                     let id = self.failing_record_id(route, query, offset).await;
                     let m = Malformed { kind, id, index: offset as usize, error: format!("the store fails with 500 on this record: {snippet}") };
                     tracing::warn!(kind, id = ?id, offset, "skipping a record the store cannot render");
@@ -712,8 +723,8 @@ impl Client {
                 }
                 Err(Error::Server { status: 500, .. }) => {
                     let left = count / 2;
-                    let (mut a, ta) = self.fetch_range::<T>(route, kind, query, offset, left).await?;
-                    let (b, tb) = self.fetch_range::<T>(route, kind, query, offset + left, count - left).await?;
+                    let (mut a, ta) = self.fetch_range::<T>(route, kind, query, offset, left, isolated).await?;
+                    let (b, tb) = self.fetch_range::<T>(route, kind, query, offset + left, count - left, isolated).await?;
                     a.items.extend(b.items);
                     a.malformed.extend(b.malformed);
                     Ok((a, ta.or(tb)))

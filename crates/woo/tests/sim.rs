@@ -300,6 +300,20 @@ async fn a_product_that_always_fails_is_isolated_and_skipped() {
 }
 
 #[tokio::test]
+async fn a_store_that_fails_everything_is_an_error_not_a_page_of_skipped_products() {
+    let sim = sim(150, |_| {}).await;
+    let client = connect(&sim).await;
+    set_faults(&sim, |f| {
+        f.error_rate = 1.0;
+        f.random_fault = Some(Fault::Status { status: 500, retry_after: None });
+    });
+    let before = sim.control().request_count();
+    let err = client.products(&ListQuery::default()).try_collect::<Vec<_>>().await.expect_err("store down");
+    assert!(matches!(err, Error::Server { status: 500, .. }), "{err:?}");
+    assert!(sim.control().request_count() - before < 60, "gives up after a few isolated failures");
+}
+
+#[tokio::test]
 async fn persistent_errors_give_up_with_a_typed_error() {
     let sim = sim(10, |_| {}).await;
     let client = connect(&sim).await;
