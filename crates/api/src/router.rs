@@ -33,6 +33,8 @@ use crate::state::AppState;
     tags(
         (name = "auth", description = "Accounts, sign-in and sessions"),
         (name = "jobs", description = "Background jobs"),
+        (name = "feed", description = "Feed files, preview, download and the hosted feed URL"),
+        (name = "delivery", description = "Delivery to OpenAI: settings, pushes and their history"),
         (name = "dev", description = "Development helpers (not in production)"),
         (name = "ops", description = "Health and metrics"),
     )
@@ -60,7 +62,11 @@ impl Modify for SecuritySchemes {
 
 /// The `/api/v1` routes (without layers) and the OpenAPI document describing them.
 pub fn api_routes(production: bool) -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    let mut v1 = OpenApiRouter::new().merge(routes::auth::router()).merge(routes::jobs::router());
+    let mut v1 = OpenApiRouter::new()
+        .merge(routes::auth::router())
+        .merge(routes::jobs::router())
+        .merge(routes::feed::router())
+        .merge(routes::delivery::router());
     if !production {
         v1 = v1.merge(routes::dev::router());
     }
@@ -69,6 +75,7 @@ pub fn api_routes(production: bool) -> (Router<AppState>, utoipa::openapi::OpenA
     let (router, doc) = OpenApiRouter::with_openapi(doc)
         .nest("/api/v1", v1)
         .merge(routes::health::router())
+        .merge(routes::feed::public_router())
         .split_for_parts();
     (router, doc)
 }

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod app;
 pub mod config;
 pub mod crypto;
+pub mod delivery;
 pub mod error;
 pub mod jobs;
 pub mod mail;
