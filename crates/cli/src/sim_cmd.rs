@@ -128,6 +128,12 @@ pub struct ServeArgs {
     /// wc-auth: require callback_url to be https:// like WooCommerce does.
     #[arg(long)]
     pub strict_wc_auth: bool,
+    /// Behave like a host that drops the Authorization header (only query-string keys / query OAuth work).
+    #[arg(long)]
+    pub strip_auth_header: bool,
+    /// Plain WordPress without WooCommerce: no wc/v3 namespace, wc routes answer rest_no_route.
+    #[arg(long)]
+    pub woocommerce_inactive: bool,
 }
 
 #[derive(Args)]
@@ -334,6 +340,8 @@ async fn serve(s: ServeArgs) -> anyhow::Result<ExitCode> {
         webhook_timeout: Duration::from_millis(s.webhook_timeout_ms),
         webhook_max_failures: s.webhook_max_failures,
         wc_auth_require_https_callback: s.strict_wc_auth,
+        strip_authorization: s.strip_auth_header,
+        woocommerce_active: !s.woocommerce_inactive,
         ..SimConfig::default()
     };
     let catalog_desc = match &cfg.catalog {

@@ -54,8 +54,16 @@ pub fn index(app: &App) -> Value {
     let mut routes = serde_json::Map::new();
     routes.insert("/".into(), json!({ "namespace": "", "methods": ["GET"], "endpoints": [{ "methods": ["GET"], "args": { "context": { "default": "view", "required": false } } }], "_links": { "self": [{ "href": format!("{}/wp-json/", app.site_url) }] } }));
     routes.insert("/wc/v3".into(), json!({ "namespace": "wc/v3", "methods": ["GET"], "endpoints": [{ "methods": ["GET"], "args": {} }], "_links": { "self": [{ "href": format!("{}/wp-json/wc/v3", app.site_url) }] } }));
-    for r in V3_ROUTES {
-        routes.insert((*r).into(), route_entry(app, r));
+    if app.cfg.woocommerce_active {
+        for r in V3_ROUTES {
+            routes.insert((*r).into(), route_entry(app, r));
+        }
+    } else {
+        routes.remove("/wc/v3");
+    }
+    let mut namespaces = vec!["oembed/1.0", "wp/v2", "wp-site-health/v1", "wp-block-editor/v1"];
+    if app.cfg.woocommerce_active {
+        namespaces.extend(["wc/store", "wc/store/v1", "wc-admin", "wc-analytics", "wc/v1", "wc/v2", "wc/v3", "wc-telemetry"]);
     }
     json!({
         "name": app.cfg.store_name,
@@ -67,7 +75,7 @@ pub fn index(app: &App) -> Value {
         "page_for_posts": 0,
         "page_on_front": 0,
         "show_on_front": "posts",
-        "namespaces": ["oembed/1.0", "wc/store", "wc/store/v1", "wc-admin", "wc-analytics", "wc/v1", "wc/v2", "wc/v3", "wc-telemetry", "wp/v2", "wp-site-health/v1", "wp-block-editor/v1"],
+        "namespaces": namespaces,
         "authentication": { "application-passwords": { "endpoints": { "authorization": format!("{}/wp-admin/authorize-application.php", app.site_url) } } },
         "routes": routes,
         "site_logo": 0,

@@ -100,6 +100,11 @@ pub struct SimConfig {
     pub webhook_max_failures: u32,
     /// wc-auth: require `callback_url` to be https:// like WooCommerce (off by default so local receivers work).
     pub wc_auth_require_https_callback: bool,
+    /// The web server drops the `Authorization` header before PHP sees it (common on CGI/FastCGI hosts without
+    /// the rewrite rule): Basic and `Authorization: OAuth` fail, query-string keys and query OAuth still work.
+    pub strip_authorization: bool,
+    /// WooCommerce plugin active. When false, the site is plain WordPress: no `wc/*` namespaces, `rest_no_route`.
+    pub woocommerce_active: bool,
     pub wc_version: String,
     pub wp_version: String,
 }
@@ -128,6 +133,8 @@ impl Default for SimConfig {
             webhook_timeout: Duration::from_secs(10),
             webhook_max_failures: 5,
             wc_auth_require_https_callback: false,
+            strip_authorization: false,
+            woocommerce_active: true,
             wc_version: "9.9.5".into(),
             wp_version: "6.8.1".into(),
         }

@@ -346,6 +346,9 @@ async fn handle_rest(app: &Arc<App>, r: &Req, route: &str) -> RestResult {
     if route_norm.is_empty() {
         return Ok(Resp::ok(info::index(app)));
     }
+    if !app.cfg.woocommerce_active && (route_norm.starts_with("/wc/") || route_norm.starts_with("/wc-")) {
+        return Err(ApiError::no_route());
+    }
     if route_norm == "/wc/v3" {
         return Ok(Resp::ok(info::namespace_index(app)));
     }
@@ -425,7 +428,7 @@ fn authenticate(app: &App, r: &Req) -> Result<Option<ApiKey>, ApiError> {
     // The OAuth base string uses the home URL plus the request path (not the query).
     let base_url = format!("{}{}", app.site_url, r.path);
     let keys = app.state.read().unwrap_or_else(|e| e.into_inner()).keys.clone();
-    let authz = r.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let authz = if app.cfg.strip_authorization { None } else { r.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) };
     let areq = AuthRequest { method: &r.method, base_url, params: &params, authorization: authz, https: app.cfg.https, now: App::now() };
     let res = {
         let mut n = app.nonces.lock().unwrap_or_else(|e| e.into_inner());

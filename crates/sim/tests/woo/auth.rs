@@ -169,3 +169,29 @@ async fn read_key_cannot_write_write_key_cannot_read() {
     let e: Value = r.json().await.expect("json");
     assert_eq!(e["message"], "The API key provided does not have read permissions.");
 }
+
+#[tokio::test]
+async fn host_stripping_authorization_header() {
+    let sim = start(SimConfig { strip_authorization: true, ..cfg(3) }).await;
+    let (ck, cs) = sim.credentials();
+    let url = format!("{}/wp-json/wc/v3/products", sim.base_url());
+    let r = client().get(&url).basic_auth(&ck, Some(&cs)).send().await.expect("send");
+    assert_eq!(r.status().as_u16(), 401, "Basic never reaches WooCommerce");
+    let e: Value = r.json().await.expect("json");
+    assert_eq!(e["code"], "woocommerce_rest_cannot_view");
+    let (s, _, _) = send(&format!("{url}?consumer_key={ck}&consumer_secret={cs}")).await;
+    assert_eq!(s, 200, "query-string keys still work");
+}
+
+#[tokio::test]
+async fn wordpress_without_woocommerce() {
+    let sim = start(SimConfig { woocommerce_active: false, ..cfg(3) }).await;
+    let (s, _, idx) = send(&format!("{}/wp-json/", sim.base_url())).await;
+    assert_eq!(s, 200);
+    assert!(!idx["namespaces"].as_array().expect("ns").iter().any(|n| n == "wc/v3"));
+    let (ck, cs) = sim.credentials();
+    let r = client().get(format!("{}/wp-json/wc/v3/products", sim.base_url())).basic_auth(&ck, Some(&cs)).send().await.expect("send");
+    assert_eq!(r.status().as_u16(), 404);
+    let e: Value = r.json().await.expect("json");
+    assert_eq!(e["code"], "rest_no_route");
+}
