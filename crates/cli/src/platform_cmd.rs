@@ -42,6 +42,15 @@ pub struct DemoArgs {
     /// Password of the demo account (used only when the account is created).
     #[arg(long, default_value = "demo-password-2026")]
     pub password: String,
+    /// Port of the embedded WooCommerce store simulator (0 = any free port).
+    #[arg(long, default_value_t = 8081)]
+    pub store_port: u16,
+    /// Products in the simulated store's generated catalog.
+    #[arg(long, default_value_t = 250)]
+    pub store_products: u64,
+    /// Do not start the store simulator.
+    #[arg(long)]
+    pub no_store: bool,
 }
 
 // ---------------------------------------------------------------- startup helpers
@@ -237,15 +246,38 @@ pub fn migrate(_a: MigrateArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn demo(a: DemoArgs) -> anyhow::Result<ExitCode> {
-    let (config, settings) = match load_config() {
+    let (mut config, settings) = match load_config() {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
+    // The simulated store lives on loopback: let store URLs point there.
+    config.allow_private_network = true;
     init_tracing(config.log_format);
     runtime()?.block_on(async move {
         let shutdown = CancellationToken::new();
         cancel_on_signal(shutdown.clone());
         let public_url = config.public_url.clone();
+        let store = if a.no_store {
+            None
+        } else {
+            let sim = productsynch_sim::woo::SimConfig {
+                catalog: productsynch_sim::woo::CatalogSource::Generated { products: a.store_products, seed: 42 },
+                bind: SocketAddr::from(([127, 0, 0, 1], a.store_port)),
+                store_name: "Demo Outdoor Store".into(),
+                consumer_key: Some("ck_demo0000000000000000000000000000000000".into()),
+                consumer_secret: Some("cs_demo0000000000000000000000000000000000".into()),
+                state_file: Some(config.data_dir.join("demo-store.json")),
+                initial_orders: 200,
+                ..Default::default()
+            };
+            match productsynch_sim::woo::SimStore::start(sim).await {
+                Ok(h) => Some(h),
+                Err(e) => {
+                    eprintln!("error: cannot start the store simulator on port {}: {e} (try --store-port 0)", a.store_port);
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        };
         let app = match start_app(config).await {
             Ok(app) => app,
             Err(code) => return Ok(code),
@@ -259,9 +291,19 @@ pub fn demo(a: DemoArgs) -> anyhow::Result<ExitCode> {
         } else {
             println!("              password: (unchanged since the account was created; default {})", a.password);
         }
+        if let Some(store) = &store {
+            let (ck, cs) = store.credentials();
+            println!("  Simulated WooCommerce store: {}", store.base_url());
+            println!("    consumer key:    {ck}");
+            println!("    consumer secret: {cs}");
+        }
         println!("  Stop with Ctrl-C.");
         println!();
-        run(app, settings, Role::All, shutdown).await
+        let code = run(app, settings, Role::All, shutdown).await;
+        if let Some(store) = store {
+            store.shutdown().await;
+        }
+        code
     })
 }
 

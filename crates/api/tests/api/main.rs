@@ -8,3 +8,4 @@ mod csrf;
 mod ops;
 mod ownership;
 mod rate_limits;
+mod tls;
