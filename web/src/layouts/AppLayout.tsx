@@ -13,9 +13,7 @@ import {
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import {
-  IconBuildingStore,
   IconChevronDown,
-  IconLayoutDashboard,
   IconLogout,
   IconSettings,
 } from '@tabler/icons-react';
@@ -28,6 +26,7 @@ import { ColorSchemeToggle } from '../components/ColorSchemeToggle';
 import { ErrorState } from '../components/ErrorState';
 import { Logo } from '../components/Logo';
 import { PageLoader } from '../components/PageLoader';
+import { NAV_ITEMS, visibleNav } from './nav';
 
 /** Pages behind sign-in: a visitor without a session goes to /login and comes back after. */
 export function RequireAuth() {
@@ -48,25 +47,13 @@ export function RequireAuth() {
   return <Outlet />;
 }
 
-interface NavItem {
-  to: string;
-  label: string;
-  icon: React.ReactNode;
-  end?: boolean;
-}
-
 export function AppLayout() {
   const [opened, { toggle, close }] = useDisclosure();
   const me = useMe();
   const caps = useCapabilities();
   const user = me.data;
 
-  const items: NavItem[] = [
-    { to: '/', label: 'Dashboard', icon: <IconLayoutDashboard size={18} stroke={1.6} />, end: true },
-    // Entries for capabilities appear once the server offers their API.
-    ...(caps.data?.shops ? [{ to: '/shops', label: 'Shops', icon: <IconBuildingStore size={18} stroke={1.6} /> }] : []),
-    { to: '/settings', label: 'Settings', icon: <IconSettings size={18} stroke={1.6} /> },
-  ];
+  const items = visibleNav(NAV_ITEMS, caps.data);
 
   // Behind RequireAuth the user is known; null only for the instant of signing out.
   if (!user) return null;

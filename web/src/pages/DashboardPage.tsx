@@ -1,6 +1,5 @@
 import { Button, Card, List, Stack, Text, ThemeIcon, Title, Tooltip } from '@mantine/core';
 import { IconBuildingStore, IconPlugConnected, IconRobot, IconRefresh } from '@tabler/icons-react';
-import { Link } from 'react-router';
 import { useCapabilities, useMe } from '../api/hooks';
 import { VerifyEmailBanner } from '../components/VerifyEmailBanner';
 
@@ -8,7 +7,10 @@ export default function DashboardPage() {
   const me = useMe();
   const caps = useCapabilities();
   const user = me.data;
-  const canConnect = caps.data?.shops === true;
+  // The connect wizard comes with the shops pages; until then the action is shown, disabled, with the reason.
+  const reason = caps.data?.shops
+    ? 'Connecting a store from the web app arrives with the connect wizard.'
+    : 'Store connections are not enabled on this server yet.';
   // Behind RequireAuth the user is known; null only for the instant of signing out.
   if (!user) return null;
   const firstName = user.name.trim().split(/\s+/)[0];
@@ -48,25 +50,17 @@ export default function DashboardPage() {
               Your feed is delivered to ChatGPT on a schedule
             </List.Item>
           </List>
-          {canConnect ? (
-            <Button component={Link} to="/shops/new" size="md" leftSection={<IconPlugConnected size={18} />}>
-              Connect a store
-            </Button>
-          ) : (
-            <Tooltip label="Store connections are not enabled on this server yet">
-              {/* A disabled button gets no pointer events; the wrapper keeps the tooltip reachable. */}
-              <span tabIndex={0} aria-describedby="connect-unavailable">
-                <Button size="md" leftSection={<IconPlugConnected size={18} />} disabled>
-                  Connect a store
-                </Button>
-              </span>
-            </Tooltip>
-          )}
-          {!canConnect && (
-            <Text id="connect-unavailable" size="xs" c="dimmed">
-              Store connections are not enabled on this server yet.
-            </Text>
-          )}
+          <Tooltip label={reason}>
+            {/* A disabled button gets no pointer events; the wrapper keeps the tooltip reachable. */}
+            <span tabIndex={0} aria-describedby="connect-unavailable">
+              <Button size="md" leftSection={<IconPlugConnected size={18} />} disabled>
+                Connect a store
+              </Button>
+            </span>
+          </Tooltip>
+          <Text id="connect-unavailable" size="xs" c="dimmed">
+            {reason}
+          </Text>
         </Stack>
       </Card>
     </Stack>
