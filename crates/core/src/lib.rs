@@ -14,8 +14,11 @@ pub mod error;
 pub mod jobs;
 pub mod mail;
 pub mod net;
+pub mod products;
 pub mod scheduler;
+pub mod shops;
 pub mod storage;
+pub mod sync;
 pub mod worker;
 
 pub use app::App;

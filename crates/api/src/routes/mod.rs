@@ -5,3 +5,7 @@ pub mod dev;
 pub mod feed;
 pub mod health;
 pub mod jobs;
+pub mod products;
+pub mod shops;
+pub mod sync;
+pub mod webhooks;

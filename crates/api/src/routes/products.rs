@@ -1,15 +1,15 @@
 //! `/api/v1/shops/{id}/products*`: list, detail, manual edits, feed preview, bulk actions.
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use crate::routes::shops::RawBody;
+use axum::extract::{Query, State};
 use productsynch_core::products::{self, BulkRequest, ProductPatch, ProductQuery};
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::parse_json;
+use crate::extract::{ApiPath, parse_json};
 use crate::ownership::OwnedShop;
 use crate::state::AppState;
 
@@ -19,6 +19,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_product, patch_product))
         .routes(routes!(preview_product))
         .routes(routes!(bulk_products))
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct ProductPath {
+    #[allow(dead_code)]
+    id: String,
+    pid: String,
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> Value {
@@ -48,7 +55,7 @@ async fn list_products(
     params(("id" = String, Path, description = "Shop id"), ("pid" = String, Path, description = "Product id")),
     responses((status = 200, description = "The product"),
         (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json")))]
-async fn get_product(State(state): State<AppState>, s: OwnedShop, Path((_, pid)): Path<(String, String)>) -> ApiResult<Json<Value>> {
+async fn get_product(State(state): State<AppState>, s: OwnedShop, ApiPath(ProductPath { pid, .. }): ApiPath<ProductPath>) -> ApiResult<Json<Value>> {
     Ok(Json(products::detail(&state.app, &s.shop, &pid).await?))
 }
 
@@ -57,7 +64,7 @@ async fn get_product(State(state): State<AppState>, s: OwnedShop, Path((_, pid))
     params(("id" = String, Path, description = "Shop id"), ("pid" = String, Path, description = "Product id")),
     responses((status = 200, description = "The product with its new feed preview"),
         (status = 422, description = "Invalid edit", body = Problem, content_type = "application/problem+json")))]
-async fn patch_product(State(state): State<AppState>, s: OwnedShop, Path((_, pid)): Path<(String, String)>, body: Bytes) -> ApiResult<Json<Value>> {
+async fn patch_product(State(state): State<AppState>, s: OwnedShop, ApiPath(ProductPath { pid, .. }): ApiPath<ProductPath>, RawBody(body): RawBody) -> ApiResult<Json<Value>> {
     let patch: ProductPatch = parse_json(&body)?;
     Ok(Json(products::patch(&state.app, &s.shop, &pid, patch).await?))
 }
@@ -66,7 +73,7 @@ async fn patch_product(State(state): State<AppState>, s: OwnedShop, Path((_, pid
 #[utoipa::path(get, path = "/shops/{id}/products/{pid}/preview-feed", tag = "products", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Shop id"), ("pid" = String, Path, description = "Product id")),
     responses((status = 200, description = "`{items, isValid, issues}`")))]
-async fn preview_product(State(state): State<AppState>, s: OwnedShop, Path((_, pid)): Path<(String, String)>) -> ApiResult<Json<Value>> {
+async fn preview_product(State(state): State<AppState>, s: OwnedShop, ApiPath(ProductPath { pid, .. }): ApiPath<ProductPath>) -> ApiResult<Json<Value>> {
     Ok(Json(products::preview(&state.app, &s.shop, &pid).await?))
 }
 
@@ -75,7 +82,7 @@ async fn preview_product(State(state): State<AppState>, s: OwnedShop, Path((_, p
     params(("id" = String, Path, description = "Shop id")),
     responses((status = 200, description = "`{action, affected}`"),
         (status = 422, description = "Invalid request", body = Problem, content_type = "application/problem+json")))]
-async fn bulk_products(State(state): State<AppState>, s: OwnedShop, body: Bytes) -> ApiResult<Json<Value>> {
+async fn bulk_products(State(state): State<AppState>, s: OwnedShop, RawBody(body): RawBody) -> ApiResult<Json<Value>> {
     let req: BulkRequest = parse_json(&body)?;
     Ok(Json(products::bulk(&state.app, &s.shop, req).await?))
 }

@@ -2,8 +2,7 @@
 //! verify and disconnect it. Business logic lives in `productsynch_core::shops`.
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{FromRequest, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use productsynch_core::shops::{self, ShopPatch};
@@ -18,6 +17,23 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::parse_json;
 use crate::ownership::OwnedShop;
 use crate::state::AppState;
+
+/// The raw request body (for bodies parsed by the service layer or verified byte for byte).
+pub struct RawBody(pub axum::body::Bytes);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for RawBody {
+    type Rejection = crate::error::ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        <axum::body::Bytes as FromRequest<S>>::from_request(req, state).await.map(RawBody).map_err(|rej| {
+            if rej.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                crate::error::ApiError::PayloadTooLarge
+            } else {
+                crate::error::ApiError::BadRequest { detail: rej.body_text(), errors: vec![] }
+            }
+        })
+    }
+}
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -58,7 +74,7 @@ async fn list_shops(State(state): State<AppState>, user: AuthUser) -> ApiResult<
         (status = 201, description = "`{authUrl, shopId}` (wc-auth) or `{shop}` (keys given)"),
         (status = 422, description = "Not a reachable WooCommerce store, private address, bad keys", body = Problem, content_type = "application/problem+json"),
     ))]
-async fn create_shop(State(state): State<AppState>, user: AuthUser, body: Bytes) -> ApiResult<Response> {
+async fn create_shop(State(state): State<AppState>, user: AuthUser, RawBody(body): RawBody) -> ApiResult<Response> {
     let req: CreateShop = parse_json(&body)?;
     if let Some(p) = &req.return_path {
         if !p.starts_with('/') || p.starts_with("//") || p.len() > 500 {
@@ -98,7 +114,7 @@ async fn get_shop(State(state): State<AppState>, s: OwnedShop) -> ApiResult<Json
     params(("id" = String, Path, description = "Shop id")),
     responses((status = 200, description = "The updated shop"),
         (status = 422, description = "Invalid settings", body = Problem, content_type = "application/problem+json")))]
-async fn patch_shop(State(state): State<AppState>, s: OwnedShop, body: Bytes) -> ApiResult<Json<Value>> {
+async fn patch_shop(State(state): State<AppState>, s: OwnedShop, RawBody(body): RawBody) -> ApiResult<Json<Value>> {
     let patch: ShopPatch = parse_json(&body)?;
     Ok(Json(to_json(&shops::update(&state.app, s.shop, patch).await?)))
 }
@@ -120,7 +136,7 @@ async fn delete_shop(State(state): State<AppState>, s: OwnedShop) -> ApiResult<S
     responses((status = 200, description = "Keys stored, webhooks registered, full sync queued"),
         (status = 401, description = "Not an authorization we started (or already used)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The keys do not work", body = Problem, content_type = "application/problem+json")))]
-async fn oauth_callback(State(state): State<AppState>, Path(id): Path<String>, body: Bytes) -> ApiResult<Json<Value>> {
+async fn oauth_callback(State(state): State<AppState>, Path(id): Path<String>, RawBody(body): RawBody) -> ApiResult<Json<Value>> {
     let shop = shops::complete_wc_auth(&state.app, &id, &body).await?;
     Ok(Json(json!({ "ok": true, "shopId": shop.id })))
 }

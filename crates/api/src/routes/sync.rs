@@ -1,7 +1,7 @@
 //! `/api/v1/shops/{id}/sync*`: trigger a sync, its status and history.
 
 use axum::Json;
-use axum::body::Bytes;
+use crate::routes::shops::RawBody;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use productsynch_core::sync;
@@ -33,7 +33,7 @@ struct TriggerSync {
     params(("id" = String, Path, description = "Shop id")),
     responses((status = 202, description = "`{jobId, created}`"),
         (status = 409, description = "Shop not connected", body = Problem, content_type = "application/problem+json")))]
-async fn trigger_sync(State(state): State<AppState>, s: OwnedShop, body: Bytes) -> ApiResult<(StatusCode, Json<Value>)> {
+async fn trigger_sync(State(state): State<AppState>, s: OwnedShop, RawBody(body): RawBody) -> ApiResult<(StatusCode, Json<Value>)> {
     let req: TriggerSync = if body.is_empty() { TriggerSync::default() } else { parse_json(&body)? };
     let t = match req.sync_type.as_deref().map(str::to_ascii_uppercase).as_deref() {
         None | Some("FULL") | Some("MANUAL") => SyncType::Manual,

@@ -2,7 +2,7 @@
 //! verified (HMAC) before anything is parsed; the event is stored and queued before the 2xx.
 
 use axum::Json;
-use axum::body::Bytes;
+use crate::routes::shops::RawBody;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use productsynch_core::sync::webhooks::{self, Received};
@@ -24,7 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 202, description = "Stored and queued"),
         (status = 401, description = "Bad or missing signature", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown shop", body = Problem, content_type = "application/problem+json")))]
-async fn woocommerce_webhook(State(state): State<AppState>, Path(shop_id): Path<String>, headers: HeaderMap, body: Bytes) -> ApiResult<(StatusCode, Json<Value>)> {
+async fn woocommerce_webhook(State(state): State<AppState>, Path(shop_id): Path<String>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<(StatusCode, Json<Value>)> {
     Ok(match webhooks::receive(&state.app, &shop_id, &headers, &body).await? {
         Received::Ping => (StatusCode::OK, Json(json!({"status": "ping"}))),
         Received::Duplicate => (StatusCode::OK, Json(json!({"status": "duplicate"}))),

@@ -1,0 +1,532 @@
+//! Products of a shop: list (filters, search, sort, pagination), detail, manual overrides, feed
+//! preview and bulk actions. Every function takes a shop already checked for ownership.
+
+pub mod feed;
+
+use chrono::Utc;
+use productsynch_db::entities::{ProductStatus, SyncStatus, product_variants, products, shops, webhook_events};
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+use crate::App;
+use crate::error::{Error, FieldError, Result};
+use crate::sync::entities::product_manual_fields;
+use feed::FeedContext;
+
+pub const MAX_LIMIT: u64 = 200;
+
+/// Query of `GET /products`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ProductQuery {
+    pub page: Option<u64>,
+    pub limit: Option<u64>,
+    /// In title or SKU.
+    pub search: Option<String>,
+    /// `SYNCED`, `EXCLUDED`, `ERROR`, …
+    pub status: Option<String>,
+    pub sync_status: Option<String>,
+    /// `in_stock`, `out_of_stock`, `backorder`, … (feed availability)
+    pub availability: Option<String>,
+    pub ai_enriched: Option<bool>,
+    pub valid: Option<bool>,
+    pub has_overrides: Option<bool>,
+    /// Category name or slug (matched inside the stored categories).
+    pub category: Option<String>,
+    /// `title`, `price`, `updatedAt`, `createdAt`, `wooProductId`, `lastSyncedAt` (prefix `-` for descending).
+    pub sort: Option<String>,
+}
+
+/// A product in a list (spec §9.2).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProductSummary {
+    pub id: String,
+    pub woo_product_id: i64,
+    pub title: String,
+    pub sku: Option<String>,
+    pub image_url: Option<String>,
+    pub price: Option<String>,
+    pub availability: Option<String>,
+    pub status: ProductStatus,
+    pub sync_status: SyncStatus,
+    pub ai_enriched: bool,
+    pub manual_override: bool,
+    pub is_valid: bool,
+    pub feed_enable_search: bool,
+    pub feed_enable_checkout: bool,
+    pub last_synced_at: Option<chrono::DateTime<Utc>>,
+    pub updated_at: chrono::DateTime<Utc>,
+}
+
+fn summary(p: &products::Model) -> ProductSummary {
+    let image = p
+        .feed_image_link
+        .clone()
+        .or_else(|| p.woo_images.as_ref().and_then(|i| i.get(0)).and_then(|i| i.get("src")).and_then(Value::as_str).map(str::to_owned));
+    ProductSummary {
+        id: p.id.clone(),
+        woo_product_id: p.woo_product_id,
+        title: p.manual_title.clone().or(p.feed_title.clone()).unwrap_or_else(|| p.woo_title.clone()),
+        sku: p.woo_sku.clone(),
+        image_url: image,
+        price: p.woo_price.map(|d| d.to_string()),
+        availability: p.feed_availability.clone(),
+        status: p.status,
+        sync_status: p.sync_status,
+        ai_enriched: p.ai_enriched,
+        manual_override: p.manual_override,
+        is_valid: p.is_valid,
+        feed_enable_search: p.feed_enable_search,
+        feed_enable_checkout: p.feed_enable_checkout,
+        last_synced_at: p.last_synced_at,
+        updated_at: p.updated_at,
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Pagination {
+    pub page: u64,
+    pub limit: u64,
+    pub total: u64,
+    pub total_pages: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProductPage {
+    pub products: Vec<ProductSummary>,
+    pub pagination: Pagination,
+}
+
+fn parse_enum<T: for<'de> Deserialize<'de>>(field: &str, v: &str) -> Result<T> {
+    serde_json::from_value(Value::String(v.trim().to_ascii_uppercase()))
+        .map_err(|_| Error::invalid(field, "invalid_value", &format!("Unknown {field} {v:?}.")))
+}
+
+fn filter_condition(shop_id: &str, q: &ProductQuery) -> Result<Condition> {
+    let mut c = Condition::all().add(products::Column::ShopId.eq(shop_id));
+    if let Some(s) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let pat = format!("%{}%", s.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        c = c.add(
+            Condition::any()
+                .add(Expr::expr(Func::lower(Expr::col(products::Column::WooTitle))).like(pat.clone()))
+                .add(Expr::expr(Func::lower(Expr::col(products::Column::WooSku))).like(pat.clone()))
+                .add(Expr::expr(Func::lower(Expr::col(products::Column::ManualTitle))).like(pat)),
+        );
+    }
+    if let Some(s) = &q.status {
+        c = c.add(products::Column::Status.eq(parse_enum::<ProductStatus>("status", s)?));
+    }
+    if let Some(s) = &q.sync_status {
+        c = c.add(products::Column::SyncStatus.eq(parse_enum::<SyncStatus>("syncStatus", s)?));
+    }
+    if let Some(a) = &q.availability {
+        c = c.add(products::Column::FeedAvailability.eq(a.trim().to_lowercase()));
+    }
+    if let Some(b) = q.ai_enriched {
+        c = c.add(products::Column::AiEnriched.eq(b));
+    }
+    if let Some(b) = q.valid {
+        c = c.add(products::Column::IsValid.eq(b));
+    }
+    if let Some(b) = q.has_overrides {
+        c = c.add(products::Column::ManualOverride.eq(b));
+    }
+    if let Some(cat) = q.category.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        // Stored as JSON text: match the quoted name or slug.
+        let pat = format!("%\"{}\"%", cat.to_lowercase().replace('%', "").replace('"', ""));
+        c = c.add(Expr::expr(Func::lower(Expr::col(products::Column::WooCategories).cast_as("text"))).like(pat));
+    }
+    Ok(c)
+}
+
+/// `GET /products`.
+pub async fn list(app: &App, shop: &shops::Model, q: &ProductQuery) -> Result<ProductPage> {
+    let limit = q.limit.unwrap_or(50);
+    if limit == 0 || limit > MAX_LIMIT {
+        return Err(Error::invalid("limit", "out_of_range", "limit must be between 1 and 200."));
+    }
+    let page = q.page.unwrap_or(1);
+    if page == 0 || page > 1_000_000 {
+        return Err(Error::invalid("page", "out_of_range", "page starts at 1."));
+    }
+    let cond = filter_condition(&shop.id, q)?;
+    let total = products::Entity::find().filter(cond.clone()).count(app.db()).await?;
+    let (col, desc) = match q.sort.as_deref().unwrap_or("-updatedAt") {
+        s => {
+            let (name, desc) = match s.strip_prefix('-') {
+                Some(n) => (n, true),
+                None => (s, false),
+            };
+            let col = match name {
+                "title" => products::Column::WooTitle,
+                "price" => products::Column::WooPrice,
+                "updatedAt" => products::Column::UpdatedAt,
+                "createdAt" => products::Column::CreatedAt,
+                "wooProductId" => products::Column::WooProductId,
+                "lastSyncedAt" => products::Column::LastSyncedAt,
+                other => return Err(Error::invalid("sort", "invalid_value", &format!("Cannot sort by {other:?}."))),
+            };
+            (col, desc)
+        }
+    };
+    let mut sel = products::Entity::find().filter(cond);
+    sel = if desc { sel.order_by_desc(col).order_by_desc(products::Column::Id) } else { sel.order_by_asc(col).order_by_asc(products::Column::Id) };
+    let rows = sel.offset((page - 1) * limit).limit(limit).all(app.db()).await?;
+    Ok(ProductPage {
+        products: rows.iter().map(summary).collect(),
+        pagination: Pagination { page, limit, total, total_pages: total.div_ceil(limit) },
+    })
+}
+
+/// A product of the shop (404 for another shop's).
+pub async fn get(app: &App, shop: &shops::Model, product_id: &str) -> Result<products::Model> {
+    products::Entity::find_by_id(product_id.to_owned())
+        .filter(products::Column::ShopId.eq(&shop.id))
+        .one(app.db())
+        .await?
+        .ok_or(Error::NotFound("product"))
+}
+
+async fn manual_extra(app: &App, product_id: &str) -> Result<Option<Value>> {
+    Ok(product_manual_fields::Entity::find_by_id(product_id.to_owned()).one(app.db()).await?.map(|m| m.fields))
+}
+
+async fn variants(app: &App, product_id: &str) -> Result<Vec<product_variants::Model>> {
+    Ok(product_variants::Entity::find()
+        .filter(product_variants::Column::ProductId.eq(product_id))
+        .order_by_asc(product_variants::Column::WooVariationId)
+        .all(app.db())
+        .await?)
+}
+
+/// `GET /products/:pid`.
+pub async fn detail(app: &App, shop: &shops::Model, product_id: &str) -> Result<Value> {
+    let p = get(app, shop, product_id).await?;
+    let vars = variants(app, &p.id).await?;
+    let extra = manual_extra(app, &p.id).await?;
+    let events = webhook_events::Entity::find()
+        .filter(webhook_events::Column::ShopId.eq(&shop.id))
+        .filter(webhook_events::Column::ResourceId.eq(p.woo_product_id))
+        .order_by_desc(webhook_events::Column::ReceivedAt)
+        .limit(20)
+        .all(app.db())
+        .await?;
+    Ok(json!({
+        "product": summary(&p),
+        "woo": {
+            "id": p.woo_product_id, "type": p.woo_type, "title": p.woo_title, "description": p.woo_description,
+            "shortDescription": p.woo_short_description, "sku": p.woo_sku,
+            "price": p.woo_price.map(|d| d.to_string()), "regularPrice": p.woo_regular_price.map(|d| d.to_string()),
+            "salePrice": p.woo_sale_price.map(|d| d.to_string()), "stockStatus": p.woo_stock_status,
+            "stockQuantity": p.woo_stock_quantity, "categories": p.woo_categories, "images": p.woo_images,
+            "attributes": p.woo_attributes, "permalink": p.woo_permalink, "modifiedAt": p.woo_modified_at,
+        },
+        "ai": {
+            "enriched": p.ai_enriched, "title": p.ai_title, "description": p.ai_description, "keywords": p.ai_keywords,
+            "qAndA": p.ai_q_and_a, "suggestedCategory": p.ai_suggested_category, "enrichedAt": p.ai_enriched_at,
+        },
+        "manual": manual_view(&p, extra.as_ref()),
+        "variants": vars.iter().map(|v| json!({
+            "id": v.id, "wooVariationId": v.woo_variation_id, "sku": v.sku, "price": v.price.map(|d| d.to_string()),
+            "stockStatus": v.stock_status, "stockQuantity": v.stock_quantity, "attributes": v.attributes,
+        })).collect::<Vec<_>>(),
+        "feedItems": p.feed_data_json.clone().unwrap_or(json!([])),
+        "isValid": p.is_valid,
+        "validationIssues": p.validation_errors.clone().unwrap_or(json!([])),
+        "syncHistory": events.iter().map(|e| json!({
+            "topic": e.topic, "status": e.status, "receivedAt": e.received_at, "processedAt": e.processed_at, "error": e.error,
+        })).collect::<Vec<_>>(),
+        "lastSyncedAt": p.last_synced_at,
+        "syncError": p.sync_error,
+    }))
+}
+
+fn manual_view(p: &products::Model, extra: Option<&Value>) -> Value {
+    json!({
+        "manualTitle": p.manual_title, "manualDescription": p.manual_description, "manualCategory": p.manual_category,
+        "manualKeywords": p.manual_keywords, "manualQAndA": p.manual_q_and_a, "fields": extra.cloned().unwrap_or(json!({})),
+        "excluded": p.status == ProductStatus::Excluded, "editedAt": p.manual_edited_at,
+    })
+}
+
+/// `PATCH /products/:pid`. A JSON `null` clears a value (falling back to AI, then store data);
+/// an absent key leaves it unchanged.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ProductPatch {
+    #[serde(default, with = "double_option")]
+    pub manual_title: Option<Option<String>>,
+    #[serde(default, with = "double_option")]
+    pub manual_description: Option<Option<String>>,
+    #[serde(default, with = "double_option")]
+    pub manual_category: Option<Option<String>>,
+    #[serde(default, with = "double_option")]
+    pub manual_keywords: Option<Option<Vec<String>>>,
+    #[serde(default, with = "double_option", rename = "manualQAndA")]
+    pub manual_q_and_a: Option<Option<Vec<QAndA>>>,
+    /// Other feed fields by canonical name (`brand`, `gtin`, `mpn`, `condition`, `material`, …); `null` clears one.
+    pub fields: Option<Map<String, Value>>,
+    pub feed_enable_search: Option<bool>,
+    pub feed_enable_checkout: Option<bool>,
+    /// Exclude from (or include back into) the feed.
+    pub excluded: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct QAndA {
+    pub q: String,
+    pub a: String,
+}
+
+mod double_option {
+    use serde::{Deserialize, Deserializer};
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(d).map(Some)
+    }
+}
+
+/// Fields the text overrides may not set through `fields` (they have their own keys or are computed).
+const RESERVED: &[&str] = &["item_id", "title", "description", "product_category", "q_and_a", "price", "sale_price", "url", "availability", "seller_name", "seller_url", "group_id"];
+
+fn max_len(field: &str) -> Option<usize> {
+    productsynch_feed::validate::MAX_LENGTHS.iter().find(|(f, _)| *f == field).map(|(_, n)| *n)
+}
+
+fn check_len(errs: &mut Vec<FieldError>, api: &str, feed_field: &str, v: &str) {
+    if v.trim().is_empty() {
+        errs.push(FieldError::new(api, "empty", "Use null to clear a value."));
+    }
+    if let Some(n) = max_len(feed_field) {
+        if v.chars().count() > n {
+            errs.push(FieldError::new(api, "too_long", format!("At most {n} characters (feed limit).")));
+        }
+    }
+}
+
+/// Validates and applies a manual edit, recomputes the product's feed, returns the new detail.
+pub async fn patch(app: &App, shop: &shops::Model, product_id: &str, patch: ProductPatch) -> Result<Value> {
+    let p = get(app, shop, product_id).await?;
+    let mut errs = Vec::new();
+    if let Some(Some(t)) = &patch.manual_title {
+        check_len(&mut errs, "manualTitle", "title", t);
+    }
+    if let Some(Some(d)) = &patch.manual_description {
+        check_len(&mut errs, "manualDescription", "description", d);
+    }
+    if let Some(Some(c)) = &patch.manual_category {
+        check_len(&mut errs, "manualCategory", "product_category", c);
+    }
+    if let Some(Some(k)) = &patch.manual_keywords {
+        if k.len() > 30 || k.iter().any(|w| w.trim().is_empty() || w.chars().count() > 100) {
+            errs.push(FieldError::new("manualKeywords", "invalid", "Up to 30 keywords of 1 to 100 characters."));
+        }
+    }
+    if let Some(Some(qa)) = &patch.manual_q_and_a {
+        if qa.len() > 20 || qa.iter().any(|x| x.q.trim().is_empty() || x.a.trim().is_empty() || x.q.len() > 500 || x.a.len() > 2000) {
+            errs.push(FieldError::new("manualQAndA", "invalid", "Up to 20 pairs; questions ≤ 500 and answers ≤ 2000 characters, none empty."));
+        }
+    }
+    let mut extra: Map<String, Value> = manual_extra(app, &p.id).await?.and_then(|v| v.as_object().cloned()).unwrap_or_default();
+    if let Some(fields) = &patch.fields {
+        for (k, v) in fields {
+            let api = format!("fields.{k}");
+            if RESERVED.contains(&k.as_str()) || !productsynch_feed::item::FIELD_NAMES.contains(&k.as_str()) {
+                errs.push(FieldError::new(api, "unknown_field", "Not an overridable feed field."));
+                continue;
+            }
+            if v.is_null() {
+                extra.remove(k);
+                continue;
+            }
+            let mut probe = productsynch_feed::FeedItem::default();
+            match probe.set_json(k, v) {
+                Ok(_) => {
+                    if let (Some(n), Some(text)) = (max_len(k), probe.text(k)) {
+                        if text.chars().count() > n {
+                            errs.push(FieldError::new(api, "too_long", format!("At most {n} characters (feed limit).")));
+                            continue;
+                        }
+                    }
+                    extra.insert(k.clone(), v.clone());
+                }
+                Err(e) => errs.push(FieldError::new(api, "invalid_value", e.message)),
+            }
+        }
+    }
+    if !errs.is_empty() {
+        return Err(Error::Validation(errs));
+    }
+    let now = Utc::now();
+    let mut am = p.clone().into_active_model();
+    if let Some(v) = patch.manual_title {
+        am.manual_title = Set(v.map(|s| s.trim().to_owned()));
+    }
+    if let Some(v) = patch.manual_description {
+        am.manual_description = Set(v.map(|s| s.trim().to_owned()));
+    }
+    if let Some(v) = patch.manual_category {
+        am.manual_category = Set(v.map(|s| s.trim().to_owned()));
+    }
+    if let Some(v) = patch.manual_keywords {
+        am.manual_keywords = Set(v.map(|k| json!(k)));
+    }
+    if let Some(v) = patch.manual_q_and_a {
+        am.manual_q_and_a = Set(v.map(|qa| json!(qa)));
+    }
+    if let Some(b) = patch.feed_enable_search {
+        am.feed_enable_search = Set(b);
+    }
+    if let Some(b) = patch.feed_enable_checkout {
+        am.feed_enable_checkout = Set(b);
+    }
+    if let Some(x) = patch.excluded {
+        am.status = Set(if x { ProductStatus::Excluded } else if p.is_valid { ProductStatus::Synced } else { ProductStatus::Error });
+    }
+    am.manual_edited_at = Set(Some(now));
+    am.updated_at = Set(now);
+    let updated = am.update(app.db()).await?;
+    let has_override = updated.manual_title.is_some()
+        || updated.manual_description.is_some()
+        || updated.manual_category.is_some()
+        || updated.manual_keywords.is_some()
+        || updated.manual_q_and_a.is_some()
+        || !extra.is_empty();
+    let extra_v = Value::Object(extra.clone());
+    product_manual_fields::Entity::delete_by_id(updated.id.clone()).exec(app.db()).await?;
+    if !extra.is_empty() {
+        product_manual_fields::ActiveModel {
+            product_id: Set(updated.id.clone()),
+            shop_id: Set(shop.id.clone()),
+            fields: Set(extra_v.clone()),
+            updated_at: Set(now),
+        }
+        .insert(app.db())
+        .await?;
+    }
+    let mut am = updated.clone().into_active_model();
+    am.manual_override = Set(has_override);
+    let updated = am.update(app.db()).await?;
+    recompute(app, shop, &updated, Some(&extra_v)).await?;
+    detail(app, shop, product_id).await
+}
+
+async fn recompute(app: &App, shop: &shops::Model, p: &products::Model, extra: Option<&Value>) -> Result<products::Model> {
+    let conn = crate::sync::engine::connection(app, &shop.id).await?;
+    let fctx = FeedContext::new(shop, conn.as_ref());
+    let vars = variants(app, &p.id).await?;
+    let out = feed::recompute_stored(app.db(), &fctx, p, &vars, extra).await?;
+    // Status follows validity unless excluded.
+    if out.status != ProductStatus::Excluded {
+        let s = if out.is_valid { ProductStatus::Synced } else { ProductStatus::Error };
+        if s != out.status {
+            let mut am = out.clone().into_active_model();
+            am.status = Set(s);
+            return Ok(am.update(app.db()).await?);
+        }
+    }
+    Ok(out)
+}
+
+/// `GET /products/:pid/preview-feed`: the feed items and their issues.
+pub async fn preview(app: &App, shop: &shops::Model, product_id: &str) -> Result<Value> {
+    let p = get(app, shop, product_id).await?;
+    Ok(json!({
+        "productId": p.id,
+        "items": p.feed_data_json.clone().unwrap_or(json!([])),
+        "isValid": p.is_valid,
+        "issues": p.validation_errors.clone().unwrap_or(json!([])),
+        "excluded": p.status == ProductStatus::Excluded,
+    }))
+}
+
+/// `POST /products/bulk`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BulkRequest {
+    /// `include`, `exclude`, `enable_search`, `disable_search`, `enable_checkout`, `disable_checkout`, `reset_overrides`.
+    pub action: String,
+    /// Selected product ids; or `filter` for everything matching it.
+    pub ids: Option<Vec<String>>,
+    pub filter: Option<ProductQuery>,
+}
+
+pub async fn bulk(app: &App, shop: &shops::Model, req: BulkRequest) -> Result<Value> {
+    let mut cond = match (&req.ids, &req.filter) {
+        (Some(ids), None) => {
+            if ids.is_empty() || ids.len() > 10_000 {
+                return Err(Error::invalid("ids", "out_of_range", "Between 1 and 10000 ids."));
+            }
+            Condition::all().add(products::Column::ShopId.eq(&shop.id)).add(products::Column::Id.is_in(ids.clone()))
+        }
+        (None, Some(f)) => filter_condition(&shop.id, f)?,
+        _ => return Err(Error::invalid("ids", "required", "Give either ids or filter.")),
+    };
+    cond = cond.add(products::Column::ShopId.eq(&shop.id));
+    let now = Utc::now();
+    let upd = products::Entity::update_many().filter(cond.clone()).col_expr(products::Column::UpdatedAt, Expr::value(now));
+    let affected = match req.action.as_str() {
+        "include" | "exclude" => {
+            let ids: Vec<products::Model> = products::Entity::find().filter(cond).all(app.db()).await?;
+            let mut n = 0u64;
+            for p in ids {
+                let mut am = p.clone().into_active_model();
+                am.status = Set(if req.action == "exclude" {
+                    ProductStatus::Excluded
+                } else if p.is_valid || p.status == ProductStatus::Excluded {
+                    ProductStatus::Synced
+                } else {
+                    ProductStatus::Error
+                });
+                let p2 = am.update(app.db()).await?;
+                let extra = manual_extra(app, &p2.id).await?;
+                recompute(app, shop, &p2, extra.as_ref()).await?;
+                n += 1;
+            }
+            n
+        }
+        "enable_search" | "disable_search" => {
+            upd.col_expr(products::Column::FeedEnableSearch, Expr::value(req.action == "enable_search")).exec(app.db()).await?.rows_affected
+        }
+        "enable_checkout" | "disable_checkout" => {
+            upd.col_expr(products::Column::FeedEnableCheckout, Expr::value(req.action == "enable_checkout")).exec(app.db()).await?.rows_affected
+        }
+        "reset_overrides" => {
+            let rows: Vec<products::Model> = products::Entity::find().filter(cond).all(app.db()).await?;
+            let mut n = 0u64;
+            for p in rows {
+                product_manual_fields::Entity::delete_by_id(p.id.clone()).exec(app.db()).await?;
+                let mut am = p.into_active_model();
+                am.manual_title = Set(None);
+                am.manual_description = Set(None);
+                am.manual_category = Set(None);
+                am.manual_keywords = Set(None);
+                am.manual_q_and_a = Set(None);
+                am.manual_override = Set(false);
+                am.updated_at = Set(now);
+                let p2 = am.update(app.db()).await?;
+                recompute(app, shop, &p2, None).await?;
+                n += 1;
+            }
+            n
+        }
+        other => return Err(Error::invalid("action", "invalid_value", &format!("Unknown action {other:?}."))),
+    };
+    if matches!(req.action.as_str(), "enable_search" | "disable_search" | "enable_checkout" | "disable_checkout") {
+        // Flags change the feed items: recompute the affected products.
+        let rows: Vec<products::Model> = products::Entity::find().filter(Condition::all().add(products::Column::ShopId.eq(&shop.id)).add(products::Column::UpdatedAt.eq(now))).all(app.db()).await?;
+        for p in rows {
+            let extra = manual_extra(app, &p.id).await?;
+            recompute(app, shop, &p, extra.as_ref()).await?;
+        }
+    }
+    crate::sync::engine::after_change(app, shop).await;
+    Ok(json!({"action": req.action, "affected": affected}))
+}
