@@ -114,9 +114,11 @@ both_backends!(worker_loops_run_each_job_once, |db| async move {
     wa.await.unwrap().unwrap();
     wb.await.unwrap().unwrap();
     assert_eq!(finished, N);
-    let counts = counts.lock().unwrap();
-    assert_eq!(counts.len(), N);
-    assert!(counts.values().all(|c| *c == 1), "{counts:?}");
+    {
+        let counts = counts.lock().unwrap();
+        assert_eq!(counts.len(), N);
+        assert!(counts.values().all(|c| *c == 1), "{counts:?}");
+    }
     let one = jobs::Entity::find().one(&db).await.unwrap().unwrap();
     assert_eq!(one.result, Some(serde_json::json!({ "ok": true })));
     assert_eq!(one.progress.unwrap()["message"], "done");
