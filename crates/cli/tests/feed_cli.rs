@@ -223,6 +223,19 @@ fn build_fails_with_2_on_unreadable_input() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
+    // a nested profile cannot be written as CSV: refused before any file is created
+    let o = bin()
+        .args(["feed", "build", "--products"])
+        .arg(sample("products.json"))
+        .arg("--shop")
+        .arg(sample("shop.json"))
+        .args(["--format", "csv", "--profile", "acp", "--out"])
+        .arg(d.join("acp.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("jsonl or json"));
+    assert!(!d.join("acp-00001.csv").exists() && !d.join("acp.csv").exists());
 }
 
 #[test]

@@ -78,7 +78,9 @@ pub fn collapse_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for line in s.split(['\n', '\r']) {
         let mut first = true;
-        for word in line.split(|c: char| c.is_whitespace() || c == '\u{a0}').filter(|w| !w.is_empty()) {
+        // control characters (other than the line breaks split on above) are separators too: they are
+        // invalid in XML and invisible everywhere else
+        for word in line.split(|c: char| c.is_whitespace() || c == '\u{a0}' || c.is_control()).filter(|w| !w.is_empty()) {
             if first {
                 if !out.is_empty() {
                     out.push('\n');
@@ -171,6 +173,7 @@ mod tests {
         assert_eq!(html_to_text("<SCRIPT type=x>bad()</SCRIPT>ok"), "ok");
         assert_eq!(html_to_text("<td>a</td><td>b</td>"), "a b");
         assert_eq!(html_to_text("broken <a href"), "broken");
+        assert_eq!(html_to_text("bell\u{7}and\u{0}nul"), "bell and nul");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::str::FromStr;
 
 pub use read::{RawRecord, RecordError, StreamError, read_feed, read_feed_file, stream_json_array};
 pub use shard::{ShardLimits, ShardedWriter};
-pub use write::{CountingWriter, FeedWriter};
+pub use write::{CountingWriter, FeedWriter, check_supported};
 
 /// File format of a feed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

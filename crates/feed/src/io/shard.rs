@@ -82,6 +82,7 @@ pub struct ShardedWriter {
 impl ShardedWriter {
     /// `path` ending in `.gz` turns gzip on.
     pub fn create(path: &Path, format: Format, profile: Profile, limits: ShardLimits) -> Result<Self, FeedIoError> {
+        super::check_supported(format, profile)?;
         let gzip = path.extension().is_some_and(|e| e == "gz" || e == "gzip");
         let mut w = ShardedWriter { path: path.to_path_buf(), format, profile, gzip, limits, current: None, shards: Vec::new(), items: 0 };
         w.open_next()?;

@@ -49,6 +49,19 @@ pub struct FeedWriter<W: Write> {
     items: u64,
 }
 
+/// Whether a format can be written under a profile in this build (checked before any file is created).
+pub fn check_supported(format: Format, profile: Profile) -> Result<(), FeedIoError> {
+    if profile == Profile::Acp && !matches!(format, Format::Jsonl | Format::Json) {
+        return Err(FeedIoError::Unsupported("the acp profile is nested: write it as jsonl or json".into()));
+    }
+    if format == Format::Parquet && !cfg!(feature = "parquet") {
+        return Err(FeedIoError::Unsupported(
+            "parquet support is not compiled in: build with `--features productsynch-feed/parquet`".into(),
+        ));
+    }
+    Ok(())
+}
+
 impl<W: Write + Send> FeedWriter<W> {
     /// Start a feed: writes the header (CSV/TSV column row, `[`, XML prologue).
     pub fn new(mut w: W, format: Format, profile: Profile) -> Result<Self, FeedIoError> {
@@ -131,7 +144,11 @@ impl<W: Write + Send> FeedWriter<W> {
             Encoder::Xml(w) => {
                 w.write_all(b"<item>")?;
                 for c in columns(p) {
-                    if let Some(t) = c.text(p, item) {
+                    if let Some(mut t) = c.text(p, item) {
+                        // characters XML 1.0 cannot carry
+                        if t.chars().any(|ch| ch.is_control() && !matches!(ch, '\n' | '\t' | '\r')) {
+                            t.retain(|ch| !ch.is_control() || matches!(ch, '\n' | '\t' | '\r'));
+                        }
                         write!(w, "<{0}>{1}</{0}>", c.name, escape(t.as_str()))?;
                     }
                 }
