@@ -24,6 +24,9 @@ use crate::model::{
     SystemStatus, Tag, Variation, Webhook,
 };
 
+/// A range of records and the `X-WP-Total` seen while fetching it.
+type RangeResult<T> = Result<(ParsedPage<T>, Option<u64>), Error>;
+
 /// Records of one page that may be isolated and skipped because the store fails on them; beyond this the
 /// store is considered down and the page fails.
 pub const MAX_ISOLATED_PER_PAGE: usize = 3;
@@ -696,7 +699,7 @@ impl Client {
         offset: u64,
         count: u64,
         isolated: &'a AtomicUsize,
-    ) -> futures::future::BoxFuture<'a, Result<(ParsedPage<T>, Option<u64>), Error>> {
+    ) -> futures::future::BoxFuture<'a, RangeResult<T>> {
         Box::pin(async move {
             let mut q = query.to_vec();
             q.push(("per_page".into(), count.to_string()));

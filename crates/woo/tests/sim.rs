@@ -488,3 +488,25 @@ async fn taxonomies_orders_and_product_by_id() {
     let stream_len = client.reviews(&ListQuery::default()).map(|p| p.map(|p| p.items.len())).try_collect::<Vec<_>>().await.expect("reviews");
     assert!(!stream_len.is_empty());
 }
+
+#[tokio::test]
+async fn the_request_budget_spaces_requests() {
+    let sim = sim(500, |_| {}).await;
+    let mut cfg = config(&sim);
+    cfg.per_page = 100;
+    cfg.auth = AuthChoice::Fixed(AuthMode::Basic);
+    cfg.api_root = Some(ApiRoot::Pretty);
+    let client = Client::new_known(cfg.clone(), ApiRoot::Pretty, AuthMode::Basic).expect("client");
+    let started = std::time::Instant::now();
+    let pages: Vec<Page<model::Product>> = client.products(&ListQuery::default()).try_collect().await.expect("pages");
+    assert_eq!(pages.len(), 5);
+    let unlimited = started.elapsed();
+
+    cfg.budget = Some(Budget { per_second: std::num::NonZeroU32::new(4).unwrap(), burst: std::num::NonZeroU32::new(1).unwrap() });
+    let client = Client::new_known(cfg, ApiRoot::Pretty, AuthMode::Basic).expect("client");
+    let started = std::time::Instant::now();
+    let pages: Vec<Page<model::Product>> = client.products(&ListQuery::default()).try_collect().await.expect("pages");
+    assert_eq!(pages.len(), 5);
+    // 5 requests at 4/s with no burst cannot finish before 4 intervals of 250 ms.
+    assert!(started.elapsed() >= Duration::from_millis(1000), "budget held requests back ({unlimited:?} without it)");
+}
