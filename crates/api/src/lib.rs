@@ -16,6 +16,7 @@ pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod metrics_export;
+pub mod openapi;
 pub mod middleware;
 pub mod ownership;
 pub mod rate_limit;
