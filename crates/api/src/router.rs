@@ -35,6 +35,10 @@ use crate::state::AppState;
         (name = "jobs", description = "Background jobs"),
         (name = "feed", description = "Feed files, preview, download and the hosted feed URL"),
         (name = "delivery", description = "Delivery to OpenAI: settings, pushes and their history"),
+        (name = "shops", description = "Store connection (wc-auth, keys), settings, verify, disconnect"),
+        (name = "products", description = "Synced products, manual overrides, feed preview, bulk actions"),
+        (name = "sync", description = "Catalog syncs: trigger, status, history"),
+        (name = "webhooks", description = "WooCommerce webhook receiver"),
         (name = "dev", description = "Development helpers (not in production)"),
         (name = "ops", description = "Health and metrics"),
     )
@@ -66,7 +70,11 @@ pub fn api_routes(production: bool) -> (Router<AppState>, utoipa::openapi::OpenA
         .merge(routes::auth::router())
         .merge(routes::jobs::router())
         .merge(routes::feed::router())
-        .merge(routes::delivery::router());
+        .merge(routes::delivery::router())
+        .merge(routes::shops::router())
+        .merge(routes::products::router())
+        .merge(routes::sync::router())
+        .merge(routes::webhooks::router());
     if !production {
         v1 = v1.merge(routes::dev::router());
     }
