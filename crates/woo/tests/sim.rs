@@ -510,3 +510,24 @@ async fn the_request_budget_spaces_requests() {
     // 5 requests at 4/s with no burst cannot finish before 4 intervals of 250 ms.
     assert!(started.elapsed() >= Duration::from_millis(1000), "budget held requests back ({unlimited:?} without it)");
 }
+
+#[tokio::test]
+async fn sim_host_stripping_authorization_falls_back_to_query_string_keys() {
+    let sim = sim(8, |c| {
+        c.https = true;
+        c.strip_authorization = true;
+    })
+    .await;
+    let mut cfg = config(&sim);
+    cfg.auth = AuthChoice::Candidates(vec![AuthMode::Basic, AuthMode::QueryString, AuthMode::OAuth1]);
+    let client = Client::connect(cfg).await.expect("connects");
+    assert_eq!(client.auth_mode(), AuthMode::QueryString);
+    assert_eq!(first_page(&client).await.expect("page").items.len(), 8);
+}
+
+#[tokio::test]
+async fn sim_wordpress_without_woocommerce_is_reported() {
+    let sim = sim(3, |c| c.woocommerce_active = false).await;
+    let err = Client::connect(config(&sim)).await.expect_err("no WooCommerce");
+    assert!(matches!(err, Error::NotWooCommerce { .. }), "{err:?}");
+}
