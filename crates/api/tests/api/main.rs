@@ -5,6 +5,7 @@ mod helpers;
 
 mod auth;
 mod csrf;
+mod delivery_stories;
 mod ops;
 mod ownership;
 mod rate_limits;
