@@ -25,6 +25,26 @@ pub enum SimCommand {
     Generate(GenerateArgs),
     /// Drive a running simulator through its control API (/__sim/...): change products, place orders, inject faults.
     Ctl(CtlArgs),
+    /// Serve a simulated OpenAI feed endpoint (POST /v1/feeds/products with a bearer token) that
+    /// validates every pushed feed and answers with counts.
+    FeedReceiver(FeedReceiverArgs),
+}
+
+#[derive(Args)]
+pub struct FeedReceiverArgs {
+    /// Port to listen on (127.0.0.1).
+    #[arg(long, default_value_t = 8082)]
+    pub port: u16,
+    /// Bearer token the pusher must send.
+    #[arg(long, env = "SIM_FEED_TOKEN", default_value = "sim-feed-token")]
+    pub token: String,
+}
+
+async fn feed_receiver(a: FeedReceiverArgs) -> anyhow::Result<ExitCode> {
+    let r = productsynch_sim::feed_receiver::FeedReceiver::start(&a.token, a.port).await?;
+    println!("OpenAI feed receiver at {} (bearer token from --token / SIM_FEED_TOKEN)", r.url());
+    tokio::signal::ctrl_c().await?;
+    Ok(ExitCode::SUCCESS)
 }
 
 #[derive(Args)]
@@ -278,6 +298,10 @@ pub fn run(a: SimArgs) -> anyhow::Result<ExitCode> {
     match a.command {
         Some(SimCommand::Generate(g)) => generate(g),
         Some(SimCommand::Ctl(c)) => rt.block_on(ctl(c)),
+        Some(SimCommand::FeedReceiver(f)) => {
+            init_tracing();
+            rt.block_on(feed_receiver(f))
+        }
         None => {
             init_tracing();
             rt.block_on(serve(a.serve))
