@@ -454,8 +454,12 @@ async fn run_batch(
     let app = &ctx.app;
     let tuning = super::tuning();
     let client = super::client::client_for(app, shop).await.map_err(|e| match e {
-        Error::Validation(_) => JobError::Permanent(anyhow::anyhow!("store refused our keys: {e:?}")),
-        other => retry(other),
+        // Rejected keys will not start working by retrying; anything else (a store answering garbage
+        // during discovery, 5xx, timeouts) may.
+        Error::Validation(ref errs) if errs.iter().any(|f| f.code == "invalid_keys" || f.code == "insufficient_permissions") => {
+            JobError::Permanent(anyhow::anyhow!("store refused our keys: {e:?}"))
+        }
+        other => retry(format!("{other:?}")),
     })?;
     let full = match job.sync_type {
         SyncType::Full | SyncType::Manual => true,

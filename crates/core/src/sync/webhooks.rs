@@ -51,7 +51,9 @@ pub async fn receive(app: &App, shop_id: &str, headers: &reqwest::header::Header
     let am = webhook_events::ActiveModel {
         id: Set(id.clone()),
         shop_id: Set(shop.id.clone()),
-        delivery_id: Set(ev.delivery_id.clone()),
+        // WooCommerce derives the delivery id from the webhook id and the current second, so two
+        // different events of one webhook within a second share it: dedupe on (delivery id, body).
+        delivery_id: Set(format!("{}:{}", ev.delivery_id, &crate::crypto::sha256_hex(body)[..16])),
         topic: Set(ev.topic.clone()),
         resource_id: Set(ev.resource_id().map(|i| i as i64).unwrap_or(0)),
         payload: Set(Some(ev.payload.clone())),
