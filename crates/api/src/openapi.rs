@@ -54,6 +54,9 @@ pub fn add_common_responses(doc: &mut OpenApi) {
             if api && path.starts_with("/api/v1/auth/") && has_body {
                 add(op, "429", "Rate limited (see Retry-After)");
             }
+            if path.contains('{') {
+                add(op, "404", "No such resource, or it belongs to another user");
+            }
             add(op, "408", "The request took too long");
             add(op, "500", "Unexpected error (logged with the request id)");
         }

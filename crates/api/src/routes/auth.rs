@@ -180,8 +180,9 @@ pub struct TokenRequest {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ForgotPasswordRequest {
+    /// Any string is answered alike (202), registered or not, valid or not.
     #[validate(length(min = 1, max = 254))]
-    #[schema(format = Email, min_length = 3, max_length = 254)]
+    #[schema(min_length = 1, max_length = 254)]
     pub email: String,
 }
 
