@@ -13,6 +13,8 @@ pub mod io;
 pub mod issue;
 pub mod item;
 pub mod map;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod profile;
 pub mod record;
 pub mod report;
