@@ -25,7 +25,7 @@ fn pq(e: impl std::fmt::Display) -> FeedIoError {
     FeedIoError::Parse(format!("parquet: {e}"))
 }
 
-pub struct ParquetFeedWriter<W: Write + Send> {
+pub struct ParquetFeedWriter<W: Write> {
     writer: ArrowWriter<W>,
     schema: SchemaRef,
     profile: Profile,
