@@ -9,4 +9,5 @@ mod delivery_stories;
 mod ops;
 mod ownership;
 mod rate_limits;
+mod sync_stories;
 mod tls;
