@@ -65,6 +65,7 @@ impl App {
 
     fn register_builtin(&self) -> Result<()> {
         self.jobs().register(CLEANUP_JOB, cleanup_handler);
+        crate::sync::register(self)?;
         crate::delivery::register(self)?;
         self.scheduler().register("cleanup", every::DAY_AT_0300, NewJob::new(queues::MAINTENANCE, CLEANUP_JOB, serde_json::json!({})))
     }
