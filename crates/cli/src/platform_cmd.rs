@@ -283,6 +283,9 @@ pub fn demo(a: DemoArgs) -> anyhow::Result<ExitCode> {
             Err(code) => return Ok(code),
         };
         let created = ensure_demo_account(&app, &a.email, &a.password).await?;
+        if let Some(store) = &store {
+            connect_demo_store(&app, &a.email, store).await?;
+        }
         println!();
         println!("  ProductSynch demo is starting at {public_url}");
         println!("  Sign in with   email: {}", a.email);
@@ -305,6 +308,22 @@ pub fn demo(a: DemoArgs) -> anyhow::Result<ExitCode> {
         }
         code
     })
+}
+
+/// Connects the simulated store to the demo account with its known keys (idempotent: the same shop is reused,
+/// our old webhooks replaced, and a FULL sync queued, deduplicated) so the demo opens on a synced catalog.
+async fn connect_demo_store(app: &App, email: &str, store: &productsynch_sim::woo::SimHandle) -> anyhow::Result<()> {
+    let user = app
+        .accounts()
+        .find_by_email(email)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo account {email} does not exist"))?;
+    let (ck, cs) = store.credentials();
+    let shop = productsynch_core::shops::connect_with_keys(app, &user.id, &store.base_url(), &ck, &cs)
+        .await
+        .map_err(|e| anyhow::anyhow!("connecting the simulated store: {e}"))?;
+    println!("  Connected the simulated store as shop {}; the initial sync runs in the background.", shop.id);
+    Ok(())
 }
 
 /// Creates the demo account unless it exists; returns whether it was created now.

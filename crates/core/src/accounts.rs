@@ -470,6 +470,13 @@ impl AccountService {
         Ok(UserView::from(&self.user(user_id).await?))
     }
 
+    /// The user with this email, if any (operator tools such as `productsynch demo`; never exposed over HTTP,
+    /// where answers must not reveal whether an email is registered).
+    pub async fn find_by_email(&self, email: &str) -> Result<Option<users::Model>> {
+        let email = email.trim().to_lowercase();
+        Ok(users::Entity::find().filter(users::Column::Email.eq(&email)).one(self.db()).await?)
+    }
+
     /// The full user row (for other services).
     pub async fn user(&self, user_id: &str) -> Result<users::Model> {
         users::Entity::find_by_id(user_id.to_owned()).one(self.db()).await?.ok_or(Error::Unauthorized("invalid_token"))
