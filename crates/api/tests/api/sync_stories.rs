@@ -132,7 +132,9 @@ impl Env {
 
     /// Waits until the shop has a finished batch newer than `after` batches; returns the last batch.
     async fn wait_batches(&self, shop: &str, count: usize) -> Value {
-        for _ in 0..600 {
+        // Generous bound: a loaded CI machine (2 cores, other test binaries running) can be slow.
+        let deadline = std::time::Instant::now() + Duration::from_secs(300);
+        while std::time::Instant::now() < deadline {
             let r = self.get(&format!("/api/v1/shops/{shop}/sync/history?limit=50")).await;
             assert_eq!(r.status, 200, "{}", r.text);
             let done: Vec<&Value> = r.body["batches"]
@@ -146,7 +148,7 @@ impl Env {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("sync did not finish");
+        panic!("sync did not finish within 300 s");
     }
 
     async fn products(&self, shop: &str, query: &str) -> Resp {
@@ -170,13 +172,14 @@ impl Env {
     }
 
     async fn wait_for(&self, what: &str, mut check: impl AsyncFnMut() -> bool) {
-        for _ in 0..300 {
+        let deadline = std::time::Instant::now() + Duration::from_secs(300);
+        while std::time::Instant::now() < deadline {
             if check().await {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("timed out waiting for {what}");
+        panic!("timed out waiting for {what} (300 s)");
     }
 
     async fn total(&self, shop: &str) -> u64 {
