@@ -5,9 +5,16 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 both_backends!(migrates_from_empty_and_roundtrips, |db| async move {
     let applied = productsynch_db::applied_migrations(&db).await.unwrap();
+    // Every schema step is applied from empty, in order (a new migration is added here too).
     assert_eq!(
         applied,
-        vec!["m20261128_000001_accounts", "m20261128_000002_catalog", "m20261128_000003_platform"]
+        vec![
+            "m20261128_000001_accounts",
+            "m20261128_000002_catalog",
+            "m20261128_000003_platform",
+            "m20261128_000010_sync",
+            "m20261128_000060_delivery"
+        ]
     );
     // Running again is a no-op.
     productsynch_db::migrate(&db).await.unwrap();
