@@ -28,7 +28,9 @@ npm_ci_if_stale web
 echo "== building the web app"
 (cd web && npm run build)
 echo "== building the server (debug)"
-cargo build -p productsynch
+# Same feature set as `cargo test --workspace` (which make test ran just before): a no-op there, and no
+# second compile of the dependency tree with other features (`cargo build -p` would unify features differently).
+cargo test --workspace --no-run --quiet
 
 tmp=$(mktemp -d)
 port=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
