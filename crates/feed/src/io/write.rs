@@ -47,6 +47,9 @@ pub struct FeedWriter<W: Write> {
     profile: Profile,
     enc: Encoder<W>,
     items: u64,
+    /// One item's bytes, handed to the writer in a single `write_all`: serde/`write!` make many tiny writes,
+    /// and each tiny write into a compressor (gzip) costs a deflate call.
+    scratch: Vec<u8>,
 }
 
 /// Whether a format can be written under a profile in this build (checked before any file is created).
@@ -95,7 +98,7 @@ impl<W: Write + Send> FeedWriter<W> {
                 ));
             }
         };
-        Ok(FeedWriter { format, profile, enc, items: 0 })
+        Ok(FeedWriter { format, profile, enc, items: 0, scratch: Vec::with_capacity(4096) })
     }
 
     pub fn format(&self) -> Format {
@@ -124,13 +127,19 @@ impl<W: Write + Send> FeedWriter<W> {
         let p = self.profile;
         match &mut self.enc {
             Encoder::Jsonl(w) => {
-                serde_json::to_writer(&mut *w, &to_json_map(p, item))?;
-                w.write_all(b"\n")?;
+                let buf = &mut self.scratch;
+                buf.clear();
+                serde_json::to_writer(&mut *buf, &to_json_map(p, item))?;
+                buf.push(b'\n');
+                w.write_all(buf)?;
             }
             Encoder::Json { w, first } => {
-                w.write_all(if *first { b"\n" } else { b",\n" })?;
+                let buf = &mut self.scratch;
+                buf.clear();
+                buf.extend_from_slice(if *first { b"\n" } else { b",\n" });
                 *first = false;
-                serde_json::to_writer(&mut *w, &to_json_map(p, item))?;
+                serde_json::to_writer(&mut *buf, &to_json_map(p, item))?;
+                w.write_all(buf)?;
             }
             Encoder::Delimited(cw) => {
                 for c in columns(p) {
@@ -142,6 +151,9 @@ impl<W: Write + Send> FeedWriter<W> {
                 cw.write_record(None::<&[u8]>)?;
             }
             Encoder::Xml(w) => {
+                let out = w;
+                let w = &mut self.scratch;
+                w.clear();
                 w.write_all(b"<item>")?;
                 for c in columns(p) {
                     if let Some(mut t) = c.text(p, item) {
@@ -153,6 +165,7 @@ impl<W: Write + Send> FeedWriter<W> {
                     }
                 }
                 w.write_all(b"</item>\n")?;
+                out.write_all(w)?;
             }
             Encoder::Acp(a) => a.write(item)?,
             #[cfg(feature = "parquet")]
