@@ -1,4 +1,4 @@
-import { IconLayoutDashboard, IconSettings } from '@tabler/icons-react';
+import { IconBuildingStore, IconLayoutDashboard, IconSettings } from '@tabler/icons-react';
 import type { Capabilities } from '../api/hooks';
 
 export interface NavItem {
@@ -17,6 +17,7 @@ export interface NavItem {
  */
 export const NAV_ITEMS: NavItem[] = [
   { to: '/', label: 'Dashboard', icon: <IconLayoutDashboard size={18} stroke={1.6} />, end: true },
+  { to: '/shops', label: 'Shops', requires: 'shops', icon: <IconBuildingStore size={18} stroke={1.6} /> },
   { to: '/settings', label: 'Settings', icon: <IconSettings size={18} stroke={1.6} /> },
 ];
 
