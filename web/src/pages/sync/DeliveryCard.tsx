@@ -1,0 +1,159 @@
+import { Anchor, Badge, Card, Code, Group, SimpleGrid, Skeleton, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { Link } from 'react-router';
+import type { OpenAiConfig, Push } from '../../api/sync';
+import { ErrorState } from '../../components/ErrorState';
+import { formatDateTime } from '../../lib/format';
+import { formatBytes, formatCount, formatRelative, methodLabel, PUSH_STATUS_COLOR, triggerLabel } from './format';
+
+/** How the feed reaches ChatGPT, and every push attempt with the remote side's answer. */
+export function DeliveryCard({
+  config,
+  configError,
+  pushes,
+  pushesError,
+  onRetry,
+  settingsHref,
+}: {
+  config: OpenAiConfig | undefined;
+  configError: unknown;
+  pushes: Push[] | undefined;
+  pushesError: unknown;
+  onRetry: () => void;
+  settingsHref: string;
+}) {
+  const last = pushes?.[0] ?? config?.lastPush ?? null;
+  return (
+    <Card withBorder radius="lg" padding="lg" component="section" aria-labelledby="delivery-title">
+      <Stack gap="md">
+        <div>
+          <Title order={3} size="h4" id="delivery-title">
+            Delivery to ChatGPT
+          </Title>
+          <Text size="sm" c="dimmed">
+            Configure the method in the{' '}
+            <Anchor component={Link} to={settingsHref} size="sm">
+              shop settings
+            </Anchor>
+            .
+          </Text>
+        </div>
+
+        {!config && !configError && <Skeleton h={60} aria-label="Loading delivery settings" />}
+        {configError != null && !config && (
+          <ErrorState error={configError} title="Could not load the delivery settings" onRetry={onRetry} />
+        )}
+        {config && (
+          <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm">
+            <Fact label="Method" value={methodLabel(config.method)} />
+            <Fact
+              label="Schedule"
+              value={!config.enabled ? 'Off' : config.cadence === 'after_sync' ? 'After every sync' : 'Daily'}
+            />
+            <Fact
+              label="Last delivery"
+              value={last ? `${last.status} ${formatRelative(last.finishedAt ?? last.startedAt)}` : 'never'}
+              color={last ? PUSH_STATUS_COLOR[last.status] : undefined}
+              testId="last-delivery"
+            />
+            <Fact
+              label="Next scheduled push"
+              value={config.nextScheduledPush ? formatRelative(config.nextScheduledPush) : '—'}
+              title={config.nextScheduledPush ? formatDateTime(config.nextScheduledPush) : undefined}
+            />
+          </SimpleGrid>
+        )}
+        {config?.method === 'hosted' && (
+          <Text size="sm">
+            Hosted feed URL: <Code>{config.hostedUrl}</Code>
+          </Text>
+        )}
+
+        <Title order={4} size="h5">
+          Push history
+        </Title>
+        {!pushes && !pushesError && <Skeleton h={80} aria-label="Loading push history" />}
+        {pushesError != null && !pushes && <ErrorState error={pushesError} title="Could not load the push history" onRetry={onRetry} />}
+        {pushes && pushes.length === 0 && (
+          <Text size="sm" c="dimmed">
+            The feed has not been delivered yet.
+          </Text>
+        )}
+        {pushes && pushes.length > 0 && (
+          <Table.ScrollContainer minWidth={760}>
+            <Table verticalSpacing="xs" aria-label="Push history" highlightOnHover>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Started</Table.Th>
+                  <Table.Th>Method</Table.Th>
+                  <Table.Th>Trigger</Table.Th>
+                  <Table.Th>Status</Table.Th>
+                  <Table.Th ta="right">Items</Table.Th>
+                  <Table.Th ta="right">Size</Table.Th>
+                  <Table.Th>Remote answer</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {pushes.map((p) => (
+                  <Table.Tr key={p.id}>
+                    <Table.Td>
+                      <Text size="sm">{formatDateTime(p.startedAt)}</Text>
+                    </Table.Td>
+                    <Table.Td>{methodLabel(p.method)}</Table.Td>
+                    <Table.Td>{triggerLabel(p.triggeredBy)}</Table.Td>
+                    <Table.Td>
+                      <Group gap={4} wrap="nowrap">
+                        <Badge variant="light" color={PUSH_STATUS_COLOR[p.status] ?? 'gray'}>
+                          {p.status}
+                        </Badge>
+                        {p.attempt > 1 && (
+                          <Text size="xs" c="dimmed">
+                            attempt {p.attempt}
+                          </Text>
+                        )}
+                      </Group>
+                    </Table.Td>
+                    <Table.Td ta="right">{formatCount(p.itemCount)}</Table.Td>
+                    <Table.Td ta="right">{formatBytes(p.sizeBytes)}</Table.Td>
+                    <Table.Td maw={320}>
+                      <RemoteAnswer push={p} />
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </Stack>
+    </Card>
+  );
+}
+
+function RemoteAnswer({ push }: { push: Push }) {
+  const text = push.error ?? push.remoteResponse ?? (push.status === 'running' ? 'in progress…' : '—');
+  const short = text.length > 120 ? `${text.slice(0, 120)}…` : text;
+  return (
+    <Tooltip label={text} disabled={short === text} multiline w={360}>
+      <Text size="sm" c={push.error ? 'red' : undefined} style={{ wordBreak: 'break-word' }}>
+        {push.remoteStatus != null && (
+          <Text span fw={600} size="sm">
+            HTTP {push.remoteStatus}{' '}
+          </Text>
+        )}
+        {short}
+      </Text>
+    </Tooltip>
+  );
+}
+
+function Fact({ label, value, title, color, testId }: { label: string; value: string; title?: string; color?: string; testId?: string }) {
+  return (
+    <div>
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+        {label}
+      </Text>
+      <Text size="sm" fw={500} title={title} c={color} data-testid={testId}>
+        {value}
+      </Text>
+    </div>
+  );
+}
