@@ -148,7 +148,22 @@ export function batchPercent(b: SyncBatch | null | undefined): number | null {
   return Math.max(0, Math.min(100, Math.round((b.pagesDone / b.totalPages) * 100)));
 }
 
-const id = (template: string, shopId: string) => template.replace('{id}', encodeURIComponent(shopId));
+/** Clock differences between browser and server are tolerated up to this much. */
+const CLOCK_SLACK_MS = 5 * 60_000;
+
+/**
+ * The initial sync is done when no batch is queued or running and the latest finished batch ended
+ * after the connection started (any finished batch when that moment is unknown).
+ */
+export function initialSyncDone(status: ShopSyncState | undefined, since: number | null): boolean {
+  if (!status || batchRunning(status.current) || !status.last) return false;
+  if (since === null) return true;
+  const end = Date.parse(status.last.completedAt ?? status.last.startedAt ?? '');
+  return Number.isFinite(end) && end >= since - CLOCK_SLACK_MS;
+}
+const id = (template
+
+: string, shopId: string) => template.replace('{id}', encodeURIComponent(shopId));
 
 /** The shop endpoints as plain functions over an ApiClient. */
 export function shopsApi(client: ApiClient = api) {
@@ -271,7 +286,8 @@ export function useDisconnectShop(shopId: string, client: ApiClient = api) {
   return useMutation({
     mutationFn: () => shopsApi(client).remove(shopId),
     onSuccess: () => {
-      qc.removeQueries({ queryKey: shopKeys.shop(shopId) });
+      // After the pages of the shop have been left (the caller navigates away first).
+      setTimeout(() => qc.removeQueries({ queryKey: shopKeys.shop(shopId) }), 0);
       qc.setQueryData<Shop[]>(shopKeys.list, (list) => list?.filter((s) => s.id !== shopId));
       void qc.invalidateQueries({ queryKey: shopKeys.list });
     },
