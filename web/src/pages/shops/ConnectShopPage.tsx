@@ -104,6 +104,8 @@ export default function ConnectShopPage() {
   const shopId = params.get('shopId');
   const urlStep = params.get('step');
   const [auth, setAuth] = useState<{ authUrl: string; shopId: string; storeUrl: string } | null>(null);
+  // The address typed last, kept when going back from Authorize.
+  const [typedUrl, setTypedUrl] = useState<string | null>(null);
 
   let step: Step = 'url';
   if (shopId && urlStep === 'sync') step = 'sync';
@@ -129,12 +131,15 @@ export default function ConnectShopPage() {
       <Card withBorder radius="lg" padding="lg">
         {step === 'url' && (
           <UrlStep
-            initialUrl={params.get('storeUrl') ?? auth?.storeUrl ?? ''}
+            initialUrl={typedUrl ?? params.get('storeUrl') ?? ''}
             onAuthorize={(a) => setAuth(a)}
             onConnected={(id) => goTo('configure', id)}
           />
         )}
-        {step === 'authorize' && auth && <AuthorizeStep authUrl={auth.authUrl} storeUrl={auth.storeUrl} onBack={() => setAuth(null)} />}
+        {step === 'authorize' && auth && <AuthorizeStep authUrl={auth.authUrl} storeUrl={auth.storeUrl} onBack={() => {
+              setTypedUrl(auth.storeUrl);
+              setAuth(null);
+            }} />}
         {step === 'configure' && shopId && <ConfigureStep shopId={shopId} onDone={() => goTo('sync', shopId)} />}
         {step === 'sync' && shopId && <SyncStep shopId={shopId} />}
       </Card>
