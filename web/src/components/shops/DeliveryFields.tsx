@@ -92,9 +92,8 @@ export function DeliveryFields({
           <Textarea
             label="Private key"
             description="Unencrypted OpenSSH or PEM key."
-            autosize
-            minRows={2}
-            maxRows={8}
+            rows={3}
+            resize="vertical"
             spellCheck={false}
             styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
             placeholder={stored.sftpPrivateKey ? KEEP : '-----BEGIN OPENSSH PRIVATE KEY-----'}
