@@ -58,17 +58,18 @@ describe('app routes', () => {
     expect(screen.queryByRole('link', { name: 'Shops' })).not.toBeInTheDocument();
   });
 
-  it('links to no page the app does not have, even when the server offers the shops API', async () => {
+  it('links the empty dashboard to the connect wizard when the server offers the shops API', async () => {
     mockApi({
       'GET /api/v1/auth/me': () => json(200, ada),
       'GET /api/v1/openapi.json': () => json(200, { paths: { '/api/v1/shops': {} } }),
+      'GET /api/v1/shops': () => json(200, { shops: [] }),
     });
     renderApp('/');
-    expect(await screen.findByText('Connecting a store from the web app arrives with the connect wizard.')).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: /connect a store/i })).toBeDisabled();
+    expect(await screen.findByRole('heading', { name: 'Connect your first WooCommerce store' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: /connect a store/i })).toHaveAttribute('href', '/shops/new');
     const nav = screen.getByRole('navigation', { name: 'Main navigation' });
     const links = Array.from(nav.querySelectorAll('a')).map((a) => a.getAttribute('href'));
-    expect(links).toEqual(['/', '/settings']);
+    expect(links).toEqual(['/', '/shops', '/settings']);
   });
 
   it('a signed-in user visiting /login goes to the dashboard', async () => {

@@ -1,76 +1,82 @@
-import { Button, Card, List, Stack, Text, ThemeIcon, Title, Tooltip } from '@mantine/core';
-import { IconBuildingStore, IconPlugConnected, IconRobot, IconRefresh } from '@tabler/icons-react';
+/**
+ * The dashboard: figures across the user's stores (products, share in the ChatGPT feed,
+ * valid/invalid, last delivery), the stores at a glance, recent syncs and what needs attention.
+ * Every number comes from the API (feed summaries, sync status and history, pushes); with no
+ * store connected it shows an honest empty state with the way to connect one.
+ */
+import { Button, Grid, Group, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { IconPlus } from '@tabler/icons-react';
+import { Link } from 'react-router';
 import { useCapabilities, useMe } from '../api/hooks';
+import { problems, recentActivity, totals, useDashboardShops, useShopsData } from '../components/dashboard/data';
+import { DashboardEmptyState } from '../components/dashboard/EmptyState';
+import { Problems } from '../components/dashboard/Problems';
+import { RecentActivity } from '../components/dashboard/RecentActivity';
+import { ShopsGlance } from '../components/dashboard/ShopsGlance';
+import { StatsGrid } from '../components/dashboard/StatsGrid';
+import { ErrorState } from '../components/ErrorState';
 import { VerifyEmailBanner } from '../components/VerifyEmailBanner';
 
 export default function DashboardPage() {
   const me = useMe();
   const caps = useCapabilities();
+  const canShops = caps.data?.shops ?? false;
+  const shops = useDashboardShops({ enabled: canShops });
+  const list = canShops ? shops.data : [];
+  const data = useShopsData(list);
   const user = me.data;
-  // The connect wizard comes with the shops pages; until then the action is shown, disabled, with the reason.
-  const reason = caps.data?.shops
-    ? 'Connecting a store from the web app arrives with the connect wizard.'
-    : 'Store connections are not enabled on this server yet.';
   // Behind RequireAuth the user is known; null only for the instant of signing out.
   if (!user) return null;
   const firstName = user.name.trim().split(/\s+/)[0];
+  const loadingShops = caps.isPending || (canShops && shops.isPending);
+  const hasShops = (list?.length ?? 0) > 0;
+  const loadingData = data.some((d) => !d.settled);
 
   return (
-    <Stack gap="lg" maw={960}>
-      <div>
-        <Title order={1} size="h2">
-          {firstName ? `Welcome, ${firstName}` : 'Welcome'}
-        </Title>
-        <Text c="dimmed">Your stores and their ChatGPT product feeds at a glance.</Text>
-      </div>
+    <Stack gap="lg" maw={1200}>
+      <Group justify="space-between" align="flex-end">
+        <div>
+          <Title order={1} size="h2">
+            {firstName ? `Welcome, ${firstName}` : 'Welcome'}
+          </Title>
+          <Text c="dimmed">Your stores and their ChatGPT product feeds at a glance.</Text>
+        </div>
+        {hasShops && (
+          <Button component={Link} to="/shops/new" variant="light" leftSection={<IconPlus size={16} />}>
+            Connect a store
+          </Button>
+        )}
+      </Group>
 
       <VerifyEmailBanner user={user} />
 
-      {/* No store is connected yet: an honest empty state, no made-up numbers. */}
-      <Card withBorder radius="lg" padding="xl" data-testid="empty-state">
-        <Stack align="center" gap="md" py="lg" ta="center">
-          <ThemeIcon size={64} radius="xl" variant="light">
-            <IconBuildingStore size={34} stroke={1.5} />
-          </ThemeIcon>
-          <Title order={2} size="h3">
-            Connect your first WooCommerce store
-          </Title>
-          <Text c="dimmed" maw={520}>
-            ProductSynch reads your catalog from WooCommerce, checks every product against OpenAI&apos;s product feed
-            specification and keeps ChatGPT up to date as your store changes.
-          </Text>
-          <List spacing={6} size="sm" ta="left" center>
-            <List.Item icon={<StepIcon><IconPlugConnected size={14} /></StepIcon>}>
-              Approve ProductSynch in your WooCommerce admin (read-only access)
-            </List.Item>
-            <List.Item icon={<StepIcon><IconRefresh size={14} /></StepIcon>}>
-              We import and validate your products
-            </List.Item>
-            <List.Item icon={<StepIcon><IconRobot size={14} /></StepIcon>}>
-              Your feed is delivered to ChatGPT on a schedule
-            </List.Item>
-          </List>
-          <Tooltip label={reason}>
-            {/* A disabled button gets no pointer events; the wrapper keeps the tooltip reachable. */}
-            <span tabIndex={0} aria-describedby="connect-unavailable">
-              <Button size="md" leftSection={<IconPlugConnected size={18} />} disabled>
-                Connect a store
-              </Button>
-            </span>
-          </Tooltip>
-          <Text id="connect-unavailable" size="xs" c="dimmed">
-            {reason}
-          </Text>
+      {loadingShops && (
+        <Stack gap="md" aria-busy="true" aria-label="Loading your stores">
+          <Skeleton h={110} radius="lg" />
+          <Skeleton h={200} radius="lg" />
         </Stack>
-      </Card>
-    </Stack>
-  );
-}
+      )}
+      {canShops && shops.isError && !shops.data && (
+        <ErrorState error={shops.error} title="Could not load your stores" onRetry={() => void shops.refetch()} />
+      )}
+      {!loadingShops && !hasShops && !(canShops && shops.isError) && <DashboardEmptyState canConnect={canShops} />}
 
-function StepIcon({ children }: { children: React.ReactNode }) {
-  return (
-    <ThemeIcon size={22} radius="xl" variant="light">
-      {children}
-    </ThemeIcon>
+      {hasShops && (
+        <>
+          <StatsGrid t={totals(data)} loading={loadingData} />
+          <Grid gap="lg">
+            <Grid.Col span={{ base: 12, md: 7 }}>
+              <Stack gap="lg">
+                <ShopsGlance data={data} />
+                <RecentActivity items={recentActivity(data)} />
+              </Stack>
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, md: 5 }}>
+              <Problems items={problems(data)} loading={loadingData} />
+            </Grid.Col>
+          </Grid>
+        </>
+      )}
+    </Stack>
   );
 }

@@ -48,7 +48,9 @@ export function formatCount(n: number | null | undefined): string {
 export function formatPercent(part: number, whole: number): string {
   if (!whole) return '—';
   const p = (part / whole) * 100;
-  return `${p >= 99.95 || p === 0 ? Math.round(p) : p.toFixed(1)}%`;
+  // One decimal, without a trailing ".0"; never rounded up to 100% while something is missing.
+  const shown = p > 99.9 && part < whole ? '99.9' : p.toFixed(1).replace(/\.0$/, '');
+  return `${shown}%`;
 }
 
 export const SYNC_STATE_LABEL: Record<SyncState, string> = {
