@@ -11,6 +11,8 @@ import { chromium } from 'playwright-core';
 
 export const BASE_URL = (process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** The simulated WooCommerce store scripts/test-e2e.sh started (`productsynch sim`), if any. */
+export const SIM_URL = (process.env.E2E_SIM_URL ?? '').replace(/\/$/, '');
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const SCREENSHOT_DIR = process.env.E2E_SCREENSHOT_DIR ?? path.resolve(here, '../../docs/screenshots');
 export const ARTIFACT_DIR = path.resolve(here, '../artifacts');
@@ -127,4 +129,57 @@ export async function login(page, email, password) {
   await page.getByLabel(/^Email/).fill(email);
   await page.getByLabel(/^Password/).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/**
+ * Runs `fn(page)` in a fresh context; fails on uncaught page errors (failed resource loads,
+ * e.g. product images on hosts this machine cannot reach, are expected and ignored); on
+ * failure keeps a full-page screenshot in e2e/artifacts/<name>.png.
+ */
+export async function withPage(browser, name, fn, options) {
+  const { context, page, consoleErrors } = await newPage(browser, options);
+  try {
+    await fn(page, context);
+    const unexpected = consoleErrors.filter((e) => !/Failed to load resource/.test(e));
+    if (unexpected.length) throw new Error(`console errors on ${name}: ${unexpected.join(' | ')}`);
+  } catch (e) {
+    await saveFailure(page, name);
+    throw e;
+  } finally {
+    await context.close();
+  }
+}
+
+/** Calls the API with the page's session (cookies and CSRF header), JSON in and out. */
+export async function apiAs(page, method, apiPath, body) {
+  const cookies = await page.context().cookies(BASE_URL);
+  const csrf = cookies.find((c) => c.name === 'ps_csrf')?.value;
+  const res = await page.request.fetch(BASE_URL + apiPath, {
+    method,
+    headers: {
+      accept: 'application/json',
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(csrf ? { 'x-csrf-token': csrf } : {}),
+    },
+    data: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok()) throw new Error(`${method} ${apiPath} answered ${res.status()}: ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+/** Polls `check` (async, truthy when done) until it holds or `timeoutMs` passes; returns its value. */
+export async function eventually(what, check, { timeoutMs = 60_000, everyMs = 500 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
 }

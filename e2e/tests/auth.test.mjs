@@ -56,7 +56,7 @@ describe('accounts', () => {
       await page.getByRole('heading', { name: 'Welcome, Ada' }).waitFor();
       await page.getByRole('heading', { name: 'Connect your first WooCommerce store' }).waitFor();
       await page.getByText('Confirm your email address').waitFor();
-      await screenshot(page, 'dashboard');
+      await screenshot(page, 'dashboard-empty');
 
       // The session survives a reload (HttpOnly cookies, no token in page storage).
       await page.reload();
