@@ -18,7 +18,7 @@ import {
 import { notifications } from '@mantine/notifications';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useEffect, useMemo, useState } from 'react';
-import { Controller, useFieldArray, useForm, type FieldErrors, type Path } from 'react-hook-form';
+import { Controller, useFieldArray, useForm, useWatch, type Control, type FieldErrors, type Path } from 'react-hook-form';
 import { usePatchProduct, type ProductDetail } from '../../api/products';
 import { applyApiError } from '../../lib/formErrors';
 import {
@@ -108,6 +108,24 @@ function clip(s: string, n = 120): string {
   return one.length > n ? `${one.slice(0, n - 1)}…` : one;
 }
 
+/** A character counter that re-renders alone as its field changes (not the whole form). */
+function Count({ control, name, max }: { control: Control<ProductEditValues>; name: Path<ProductEditValues>; max: number }) {
+  const value = useWatch({ control, name });
+  return <CharCount value={typeof value === 'string' ? value : ''} max={max} />;
+}
+
+/** "Media (2 set)": how many overrides a collapsed group holds. */
+function GroupLabel({ control, group, defs }: { control: Control<ProductEditValues>; group: string; defs: FeedFieldDef[] }) {
+  const fields = useWatch({ control, name: 'fields' });
+  const n = defs.filter((d) => (fields?.[d.name] ?? '').trim() !== '').length;
+  return (
+    <>
+      {group}
+      {n > 0 ? ` (${n} set)` : ''}
+    </>
+  );
+}
+
 export interface FocusRequest {
   field: string;
   /** Changes on every request, so the same field can be asked for twice. */
@@ -146,7 +164,6 @@ export function ManualEditForm({
     handleSubmit,
     setError,
     reset,
-    watch,
     formState: { errors, isDirty },
   } = useForm<ProductEditValues>({ resolver: zodResolver(productEditSchema), defaultValues: initial, mode: 'onTouched' });
   const qa = useFieldArray({ control, name: 'manualQAndA' });
@@ -177,8 +194,6 @@ export function ManualEditForm({
     }, 0);
     return () => clearTimeout(t);
   }, [focusRequest, active, openGroups]);
-
-  const values = watch();
 
   const onInvalid = (errs: FieldErrors<ProductEditValues>) => {
     const gs = errorGroups(errs);
@@ -234,7 +249,7 @@ export function ManualEditForm({
       description={
         <Group justify="space-between" gap="xs" component="span">
           <span>{hintFor(fallback)}</span>
-          {max && <CharCount value={values[name]} max={max} />}
+          {max && <Count control={control} name={name} max={max} />}
         </Group>
       }
       error={errors[name]?.message}
@@ -249,7 +264,7 @@ export function ManualEditForm({
     const description = (
       <Group justify="space-between" gap="xs" component="span">
         <span>{def.hint ? `${def.hint}. ` : ''}{hintFor(f)}</span>
-        {def.max && <CharCount value={values.fields?.[def.name]} max={def.max} />}
+        {def.max && <Count control={control} name={name} max={def.max} />}
       </Group>
     );
     if (def.kind === 'enum' || def.kind === 'bool') {
@@ -291,15 +306,13 @@ export function ManualEditForm({
       error,
       ...register(name),
     };
-    return def.kind === 'json' ? <Textarea key={def.name} autosize minRows={2} maxRows={8} {...common} /> : <TextInput key={def.name} {...common} />;
+    return def.kind === 'json' ? <Textarea key={def.name} rows={3} resize="vertical" {...common} /> : <TextInput key={def.name} {...common} />;
   };
 
   const groups = FIELD_GROUPS.map((g) => ({
     group: g,
     defs: FEED_FIELDS.filter((d) => d.group === g && !(PRIMARY_FIELDS as readonly string[]).includes(d.name)),
   })).filter((g) => g.defs.length > 0);
-
-  const overriddenIn = (defs: FeedFieldDef[]) => defs.filter((d) => (values.fields?.[d.name] ?? '').trim() !== '').length;
 
   return (
     <form onSubmit={onSubmit} noValidate aria-label="Manual edits">
@@ -315,14 +328,14 @@ export function ManualEditForm({
             <Textarea
               id={fieldId('manualDescription')}
               label="Description"
-              autosize
-              minRows={4}
-              maxRows={14}
+              resize="vertical"
+              rows={6}
+
               placeholder={fb.manualDescription.value ? clip(fb.manualDescription.value, 300) : undefined}
               description={
                 <Group justify="space-between" gap="xs" component="span">
                   <span>{hintFor(fb.manualDescription)}. Plain text only.</span>
-                  <CharCount value={values.manualDescription} max={FEED_LIMITS.description} />
+                  <Count control={control} name="manualDescription" max={FEED_LIMITS.description} />
                 </Group>
               }
               error={errors.manualDescription?.message}
@@ -370,15 +383,15 @@ export function ManualEditForm({
                   <Stack gap={6} style={{ flex: 1 }}>
                     <TextInput
                       label={`Question ${i + 1}`}
-                      description={<CharCount value={values.manualQAndA?.[i]?.q} max={MANUAL_LIMITS.question} />}
+                      description={<Count control={control} name={`manualQAndA.${i}.q`} max={MANUAL_LIMITS.question} />}
                       error={e?.q?.message}
                       {...register(`manualQAndA.${i}.q` as const)}
                     />
                     <Textarea
                       label={`Answer ${i + 1}`}
-                      autosize
-                      minRows={2}
-                      description={<CharCount value={values.manualQAndA?.[i]?.a} max={MANUAL_LIMITS.answer} />}
+                      resize="vertical"
+                      rows={2}
+                      description={<Count control={control} name={`manualQAndA.${i}.a`} max={MANUAL_LIMITS.answer} />}
                       error={e?.a?.message}
                       {...register(`manualQAndA.${i}.a` as const)}
                     />
@@ -479,20 +492,16 @@ export function ManualEditForm({
             More feed fields
           </Text>
           <Accordion multiple variant="separated" value={openGroups} onChange={setOpenGroups}>
-            {groups.map(({ group, defs }) => {
-              const n = overriddenIn(defs);
-              return (
-                <Accordion.Item key={group} value={group}>
-                  <Accordion.Control>
-                    {group}
-                    {n > 0 ? ` (${n} set)` : ''}
-                  </Accordion.Control>
-                  <Accordion.Panel>
-                    <SimpleGrid cols={{ base: 1, sm: 2 }}>{defs.map(renderFeedField)}</SimpleGrid>
-                  </Accordion.Panel>
-                </Accordion.Item>
-              );
-            })}
+            {groups.map(({ group, defs }) => (
+              <Accordion.Item key={group} value={group}>
+                <Accordion.Control>
+                  <GroupLabel control={control} group={group} defs={defs} />
+                </Accordion.Control>
+                <Accordion.Panel>
+                  <SimpleGrid cols={{ base: 1, sm: 2 }}>{defs.map(renderFeedField)}</SimpleGrid>
+                </Accordion.Panel>
+              </Accordion.Item>
+            ))}
           </Accordion>
         </div>
 
