@@ -105,7 +105,10 @@ function useListState() {
   stateRef.current = state;
   const update = useCallback(
     (change: Partial<ListState>, opts?: { replace?: boolean }) => {
-      setParams(toSearchParams(updateListState(stateRef.current, change)), { replace: opts?.replace });
+      const next = toSearchParams(updateListState(stateRef.current, change));
+      // No history entry for a change that changes nothing (a debounced repeat, say).
+      if (next.toString() === toSearchParams(stateRef.current).toString()) return;
+      setParams(next, { replace: opts?.replace });
     },
     [setParams],
   );
@@ -130,7 +133,13 @@ function useDebouncedUrlText(value: string, push: (v: string) => void, delay = 3
     setText(v);
     debounced(v);
   };
-  return [text, onChange] as const;
+  /** Sets the text without writing it (the caller writes the URL itself). */
+  const set = (v: string) => {
+    debounced.cancel();
+    pushed.current = v;
+    setText(v);
+  };
+  return [text, onChange, set, debounced.flush] as const;
 }
 
 interface Selection {
@@ -150,8 +159,8 @@ export default function ProductsPage() {
   const setExcluded = useSetExcluded(shopId);
   const [jobId, setJobId] = useState<string | null>(null);
 
-  const [search, setSearch] = useDebouncedUrlText(state.search, (v) => update({ search: v }));
-  const [category, setCategory] = useDebouncedUrlText(state.category, (v) => update({ category: v }));
+  const [search, setSearch, resetSearch, flushSearch] = useDebouncedUrlText(state.search, (v) => update({ search: v }));
+  const [category, setCategory, resetCategory, flushCategory] = useDebouncedUrlText(state.category, (v) => update({ category: v }));
 
   // A selection belongs to one filter: changing the filter starts a new one.
   const fk = filterKey(state);
@@ -287,6 +296,7 @@ export default function ProductsPage() {
             leftSection={<IconSearch size={16} />}
             value={search}
             onChange={(e) => setSearch(e.currentTarget.value)}
+            onKeyDown={(e) => e.key === 'Enter' && flushSearch()}
             w={240}
             type="search"
           />
@@ -346,7 +356,7 @@ export default function ProductsPage() {
               onChange={(v) => update({ aiEnriched: toBool(v) })}
             />
           )}
-          <TextInput label="Category" placeholder="Name or slug" value={category} onChange={(e) => setCategory(e.currentTarget.value)} w={160} />
+          <TextInput label="Category" placeholder="Name or slug" value={category} onChange={(e) => setCategory(e.currentTarget.value)} onKeyDown={(e) => e.key === 'Enter' && flushCategory()} w={160} />
           <Select
             label="Sort by"
             w={200}
@@ -359,8 +369,8 @@ export default function ProductsPage() {
             <Button
               variant="subtle"
               onClick={() => {
-                setSearch('');
-                setCategory('');
+                resetSearch('');
+                resetCategory('');
                 update({ ...DEFAULT_STATE, sort: state.sort, limit: state.limit });
               }}
             >
