@@ -30,7 +30,7 @@ describe('ShopOverviewPage', () => {
     expect(within(catalog).getByText('110')).toBeInTheDocument();
     expect(within(catalog).getByText('6')).toBeInTheDocument();
     expect(within(catalog).getByText('4')).toBeInTheDocument();
-    expect(within(catalog).getByRole('link', { name: 'Review the products' })).toHaveAttribute('href', '/shops/shop_1/products');
+    expect(within(catalog).getByRole('link', { name: 'Review the invalid products' })).toHaveAttribute('href', '/shops/shop_1/products?valid=false');
     const sync = screen.getByRole('region', { name: 'Sync' });
     expect(await within(sync).findByText(/120 new, 0 updated, 0 removed/)).toBeInTheDocument();
     const delivery = screen.getByRole('region', { name: 'Delivery to OpenAI' });

@@ -58,8 +58,8 @@ export default function ShopOverviewPage() {
         )}
         {feed.data && feed.data.summary.invalid > 0 && (
           <Text size="sm" mt="xs">
-            <Anchor component={Link} to={`${base}/products`}>
-              Review the products
+            <Anchor component={Link} to={`${base}/products?valid=false`}>
+              Review the invalid products
             </Anchor>{' '}
             to see why {feed.data.summary.invalid === 1 ? 'one is' : `${feed.data.summary.invalid.toLocaleString()} are`}{' '}
             left out of the feed.
