@@ -174,6 +174,14 @@ export function ManualEditForm({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [initial, reset]);
 
+  // Unsaved edits: the browser asks before the tab is closed or reloaded.
+  useEffect(() => {
+    if (!isDirty) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [isDirty]);
+
   // "Fix" from the feed preview: open the field's group, then focus it once visible.
   useEffect(() => {
     if (!focusRequest) return;

@@ -156,6 +156,26 @@ describe('ProductsPage', () => {
     expect(screen.queryByRole('progressbar', { name: 'Bulk action progress' })).not.toBeInTheDocument();
   });
 
+  it('excludes one product from its row at once and undoes it when the server refuses', async () => {
+    let answer: ((r: Response) => void) | null = null;
+    const { calls } = mockApi({
+      'GET /api/v1/shops/shp_1': () => json(200, shop),
+      'GET /api/v1/shops/shp_1/products': () => json(200, pageFixture([summaryFixture(1, { title: 'Trail Tent' })])),
+      'PATCH /api/v1/shops/shp_1/products/prd_1': () => new Promise<Response>((r) => (answer = r)),
+    });
+    render();
+    const toggle = await screen.findByRole('switch', { name: 'Include Trail Tent in feed' });
+    expect(toggle).toBeChecked();
+    await userEvent.setup().click(toggle);
+    // Before the server has answered, the row already shows the change.
+    await waitFor(() => expect(screen.getByRole('switch', { name: 'Include Trail Tent in feed' })).not.toBeChecked());
+    expect(within(screen.getByRole('table', { name: 'Products' })).getByText('Excluded')).toBeInTheDocument();
+    expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ excluded: true });
+    answer!(problem(409, 'Conflict', 'The product changed meanwhile.'));
+    expect(await screen.findByText('The product changed meanwhile.')).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByRole('switch', { name: 'Include Trail Tent in feed' })).toBeChecked());
+  });
+
   it('shows an empty state and an error state', async () => {
     mockApi({
       'GET /api/v1/shops/shp_1': () => json(200, shop),
