@@ -206,8 +206,11 @@ export interface BulkRequest {
 /** `{action, affected}` when done at once; a job id when the server queued the work. */
 export interface BulkResult {
   action?: string;
-  affected?: number;
-  jobId?: string;
+  /** Products matching the ids or filter when the request arrived. */
+  matched?: number;
+  /** Products changed (when done at once). */
+  affected?: number | null;
+  jobId?: string | null;
   job?: { id: string };
 }
 

@@ -107,8 +107,9 @@ export function BulkJobProgress({ jobId, onDone, intervalMs }: { jobId: string; 
   const percent = jobPercent(data);
   const p = jobProgress(data);
   const label =
-    p?.message ??
-    (p?.current !== undefined && p.total ? `${p.current.toLocaleString()} of ${p.total.toLocaleString()}` : data?.status ?? 'queued');
+    p?.current !== undefined && p.total
+      ? `${p.current.toLocaleString()} of ${p.total.toLocaleString()}${p.message ? ` ${p.message}` : ''}`
+      : (p?.message ?? data?.status ?? 'queued');
   return (
     <Stack gap={4}>
       <Text size="xs" c="dimmed">

@@ -139,11 +139,11 @@ describe('ProductsPage', () => {
         listLoads++;
         return json(200, pageFixture([summaryFixture(1)]));
       },
-      'POST /api/v1/shops/shp_1/products/bulk': () => json(202, { jobId: 'job_7' }),
+      'POST /api/v1/shops/shp_1/products/bulk': () => json(202, { action: 'enable_checkout', matched: 601, affected: null, jobId: 'job_7' }),
       'GET /api/v1/jobs/job_7': () => {
         jobPolls++;
         const base = { id: 'job_7', queue: 'bulk', kind: 'product-bulk', attempts: 1, maxAttempts: 3, runAt: '2026-11-28T10:00:00Z', createdAt: '2026-11-28T10:00:00Z' };
-        return json(200, jobPolls < 2 ? { ...base, status: 'running', progress: { current: 1, total: 4 } } : { ...base, status: 'succeeded' });
+        return json(200, jobPolls < 2 ? { ...base, status: 'running', progress: { current: 1, total: 4 } } : { ...base, status: 'succeeded', result: { action: 'enable_checkout', affected: 601 } });
       },
     });
     render();
@@ -152,6 +152,7 @@ describe('ProductsPage', () => {
     await u.click(screen.getByRole('button', { name: 'Enable checkout' }));
     expect(await screen.findByRole('progressbar', { name: 'Bulk action progress' })).toBeInTheDocument();
     expect(await screen.findByText('Bulk action finished')).toBeInTheDocument();
+    expect(screen.getByText('601 products enabled for ChatGPT checkout')).toBeInTheDocument();
     await waitFor(() => expect(listLoads).toBeGreaterThanOrEqual(2));
     expect(screen.queryByRole('progressbar', { name: 'Bulk action progress' })).not.toBeInTheDocument();
   });

@@ -157,7 +157,8 @@ export default function ProductsPage() {
   const qc = useQueryClient();
   const bulk = useBulkAction(shopId);
   const setExcluded = useSetExcluded(shopId);
-  const [jobId, setJobId] = useState<string | null>(null);
+  const [bulkJob, setBulkJob] = useState<{ id: string; action: BulkActionName } | null>(null);
+  const jobId = bulkJob?.id ?? null;
 
   const [search, setSearch, resetSearch, flushSearch] = useDebouncedUrlText(state.search, (v) => update({ search: v }));
   const [category, setCategory, resetCategory, flushCategory] = useDebouncedUrlText(state.category, (v) => update({ category: v }));
@@ -167,6 +168,8 @@ export default function ProductsPage() {
   const [sel, setSel] = useState<Selection>({ key: fk, ids: new Set(), allMatching: false });
   const selection = sel.key === fk ? sel : { key: fk, ids: new Set<string>(), allMatching: false };
   const clearSelection = () => setSel({ key: fk, ids: new Set(), allMatching: false });
+  const clearSelectionRef = useRef(clearSelection);
+  clearSelectionRef.current = clearSelection;
 
   const data = list.data;
   const products = data?.products ?? [];
@@ -211,15 +214,22 @@ export default function ProductsPage() {
 
   const onBulkDone = useCallback(
     (job: Job) => {
-      setJobId(null);
+      const action = bulkJob?.action;
+      setBulkJob(null);
       void invalidateProducts(qc, shopId);
       if (job.status === 'succeeded') {
-        notifications.show({ color: 'teal', message: 'Bulk action finished' });
+        const affected = (job.result as { affected?: unknown } | null | undefined)?.affected;
+        notifications.show({
+          color: 'teal',
+          title: 'Bulk action finished',
+          message: typeof affected === 'number' && action ? `${plural(affected, 'product')} ${BULK_DONE[action]}` : undefined,
+        });
+        clearSelectionRef.current();
       } else {
         notifications.show({ color: 'red', title: 'Bulk action failed', message: job.lastError ?? `The job ended as ${job.status}.` });
       }
     },
-    [qc, shopId],
+    [qc, shopId, bulkJob],
   );
 
   const runBulk = (action: BulkActionName) => {
@@ -230,7 +240,7 @@ export default function ProductsPage() {
         onSuccess: (r) => {
           const job = bulkJobId(r);
           if (job) {
-            setJobId(job);
+            setBulkJob({ id: job, action });
             return;
           }
           const n = typeof r?.affected === 'number' ? r.affected : selectedCount;
