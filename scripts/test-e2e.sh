@@ -49,7 +49,8 @@ else
   catalog=(--products 30)
 fi
 echo "== starting the store simulator on $sim_url (${catalog[*]})"
-RUST_LOG="${RUST_LOG:-warn}" ./target/debug/productsynch sim --port "$sim_port" --store-name "Northwind Outfitters" "${catalog[@]}" >"$tmp/sim.log" 2>&1 &
+RUST_LOG="${RUST_LOG:-warn}" ./target/debug/productsynch sim --port "$sim_port" --store-name "Northwind Outfitters" \
+  --webhook-timeout-ms 60000 "${catalog[@]}" >"$tmp/sim.log" 2>&1 &
 sim=$!
 
 echo "== starting productsynch serve on $base (data dir $tmp/data)"

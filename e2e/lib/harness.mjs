@@ -95,8 +95,19 @@ export async function linkFromOutbox(email, linkPath, { timeoutMs = 15_000 } = {
   }
 }
 
+/** Closes the toasts on screen (they would cover the page in a screenshot) and waits until they are gone. */
+export async function dismissNotifications(page) {
+  const toasts = page.locator('.mantine-Notification-root');
+  const close = toasts.locator('button');
+  for (let i = (await close.count()) - 1; i >= 0; i -= 1) {
+    await close.nth(i).click({ timeout: 2000 }).catch(() => {});
+  }
+  await toasts.first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
+}
+
 export async function screenshot(page, name, { fullPage = false } = {}) {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
+  await dismissNotifications(page);
   // Let fonts, transitions and the strength meter settle so the picture is stable.
   await page.evaluate(() => document.fonts.ready);
   await page.waitForTimeout(300);

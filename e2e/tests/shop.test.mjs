@@ -23,7 +23,7 @@ const shopTab = (page, name) => page.getByRole('navigation', { name: 'Shop secti
 describe('a store, end to end', { skip: SIM_URL ? false : 'no simulated store (run through scripts/test-e2e.sh)' }, () => {
   test('connect the simulated store, sync, edit a product, publish and download the feed, bulk exclude', async () => {
     const account = newAccount('shop');
-    await withPage('shop-journey', async (page) => {
+    await withPage(browser, 'shop-journey', async (page) => {
       await register(page, account);
       await page.getByRole('heading', { name: 'Connect your first WooCommerce store' }).waitFor();
 
@@ -76,6 +76,12 @@ describe('a store, end to end', { skip: SIM_URL ? false : 'no simulated store (r
       // ---- 3. Edit the title in Manual edits; the feed preview shows it.
       const newTitle = `${edited} (ChatGPT edition ${Date.now().toString(36)})`;
       await page.getByLabel('Search products').fill(edited);
+      // The filtered list has replaced the full one (every row matches) before the click.
+      await eventually('the search to filter the table', async () => {
+        if (!new URL(page.url()).searchParams.get('q')) return false;
+        const rows = await table.locator('tbody tr').allTextContents();
+        return rows.length > 0 && rows.every((r) => r.toLowerCase().includes(edited.toLowerCase()));
+      });
       await table.getByRole('link', { name: `Edit ${edited}`, exact: true }).click();
       await page.waitForURL(new RegExp(`/shops/${shopId}/products/[^/?]+`));
       await page.getByRole('tab', { name: 'WooCommerce data' }).waitFor();
@@ -107,7 +113,7 @@ describe('a store, end to end', { skip: SIM_URL ? false : 'no simulated store (r
       // ---- 5. The shop settings show the hosted URL; the file there carries the edited title.
       await shopTab(page, 'Settings').click();
       await page.waitForURL(`${BASE_URL}/shops/${shopId}/settings`);
-      const hosted = page.getByLabel('Hosted feed URL');
+      const hosted = page.getByRole('textbox', { name: 'Hosted feed URL' });
       await hosted.waitFor();
       const hostedUrl = await hosted.inputValue();
       assert.match(hostedUrl, new RegExp(`^${escape(BASE_URL)}/feeds/[^/]+/products\\.jsonl\\.gz$`));
@@ -143,6 +149,12 @@ describe('a store, end to end', { skip: SIM_URL ? false : 'no simulated store (r
       assert.equal(await products.textContent(), summary.summary.totalProducts.toLocaleString('en-US'));
       await page.getByRole('table', { name: 'Stores at a glance' }).getByRole('link', { name: 'Northwind Outfitters' }).waitFor();
       await page.getByRole('list', { name: 'Recent syncs' }).waitFor();
+      if (summary.summary.invalid > 0) {
+        // Invalid products are listed with a reason read from their validation issues.
+        const problem = page.getByTestId(`invalid-${shopId}`);
+        await problem.getByText(/Most common reasons/).waitFor();
+        assert.match(await problem.textContent(), new RegExp(`${summary.summary.invalid} invalid products? in Northwind Outfitters`));
+      }
       await screenshot(page, 'dashboard', { fullPage: true });
 
       await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Shops' }).click();

@@ -151,18 +151,20 @@ describe('dashboard figures', () => {
     expect(t).toMatchObject({ shops: 2, counted: 1, products: 3, included: 2, invalid: 1, valid: 2, lastPush: null });
   });
 
-  it('ranks error reasons by products, one count per product, warnings left out', () => {
+  it('ranks reasons by products, one count per product; warnings only for products without errors', () => {
     const reasons = topReasons({
       total: 3,
       products: [
         { id: '1', title: 'a', issues: [issue('gtin', 'invalid_gtin', 'Bad GTIN.'), issue('gtin', 'invalid_gtin', 'Bad GTIN (variant).')] },
         { id: '2', title: 'b', issues: [issue('gtin', 'invalid_gtin', 'Bad GTIN.'), issue('title', 'too_long', 'Too long.')] },
-        { id: '3', title: 'c', issues: [issue('brand', 'missing', 'Brand.', 'warning')] },
+        { id: '3', title: 'c', issues: [issue('', 'not_in_feed', 'Not sellable.', 'warning')] },
+        { id: '4', title: 'd', issues: [issue('title', 'too_long', 'Too long.'), issue('brand', 'missing', 'Brand.', 'warning')] },
       ],
     });
     expect(reasons.map((r) => [r.field, r.count])).toEqual([
       ['gtin', 2],
-      ['title', 1],
+      ['title', 2],
+      ['', 1],
     ]);
   });
 

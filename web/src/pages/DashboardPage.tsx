@@ -64,12 +64,10 @@ export default function DashboardPage() {
       {hasShops && (
         <>
           <StatsGrid t={totals(data)} loading={loadingData} />
+          <ShopsGlance data={data} />
           <Grid gap="lg">
             <Grid.Col span={{ base: 12, md: 7 }}>
-              <Stack gap="lg">
-                <ShopsGlance data={data} />
-                <RecentActivity items={recentActivity(data)} />
-              </Stack>
+              <RecentActivity items={recentActivity(data)} />
             </Grid.Col>
             <Grid.Col span={{ base: 12, md: 5 }}>
               <Problems items={problems(data)} loading={loadingData} />

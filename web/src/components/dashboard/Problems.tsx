@@ -100,10 +100,15 @@ function ProblemItem({ p }: { p: Problem }) {
               <List size="sm" spacing={2} mt={2}>
                 {p.reasons.map((r) => (
                   <List.Item key={`${r.field}|${r.code}`}>
-                    <Text span size="sm" ff="monospace">
-                      {r.field}
-                    </Text>
-                    : {r.message}{' '}
+                    {r.field && (
+                      <>
+                        <Text span size="sm" ff="monospace">
+                          {r.field}
+                        </Text>
+                        :{' '}
+                      </>
+                    )}
+                    {r.message}{' '}
                     <Text span size="xs" c="dimmed">
                       ({r.count} of {p.sampled})
                     </Text>

@@ -22,7 +22,7 @@ export function ShopsGlance({ data }: { data: ShopData[] }) {
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Store</Table.Th>
-                <Table.Th>Sync</Table.Th>
+                <Table.Th miw={130}>Sync</Table.Th>
                 <Table.Th ta="right">Products</Table.Th>
                 <Table.Th w={180}>In feed</Table.Th>
                 <Table.Th>Last sync</Table.Th>

@@ -27,13 +27,23 @@ export function StatsGrid({ t, loading }: { t: Totals; loading: boolean }) {
       <Stat
         label="Valid / invalid"
         icon={<IconAlertTriangle size={18} />}
-        value={loading && t.counted === 0 ? '…' : `${formatCount(t.valid)} / ${formatCount(t.invalid)}`}
+        value={
+          loading && t.counted === 0 ? (
+            '…'
+          ) : (
+            <>
+              {formatCount(t.valid)} /{' '}
+              <Text span inherit c={t.invalid > 0 ? 'red' : undefined}>
+                {formatCount(t.invalid)}
+              </Text>
+            </>
+          )
+        }
         sub={
           t.pending > 0
             ? `${formatCount(t.pending)} not checked yet · ${formatCount(t.excluded)} excluded`
             : `${formatCount(t.excluded)} excluded by you`
         }
-        color={t.invalid > 0 ? 'red' : undefined}
       />
       <Stat
         label="Last delivery"
@@ -61,7 +71,7 @@ function Stat({
   title,
 }: {
   label: string;
-  value: string;
+  value: React.ReactNode;
   sub: string;
   icon: React.ReactNode;
   color?: string;

@@ -209,13 +209,16 @@ export interface Reason {
   count: number;
 }
 
-/** Error reasons of the sampled invalid products, most frequent first (one count per product). */
+/**
+ * Reasons of the sampled invalid products, most frequent first, one count per product: their
+ * errors, or, for a product invalid without any error (e.g. not sellable), its other findings.
+ */
 export function topReasons(sample: InvalidSample | undefined, limit = 3): Reason[] {
   const byKey = new Map<string, Reason>();
   for (const p of sample?.products ?? []) {
+    const errors = p.issues.filter((i) => i.severity === 'error');
     const seen = new Set<string>();
-    for (const i of p.issues) {
-      if (i.severity !== 'error') continue;
+    for (const i of errors.length ? errors : p.issues) {
       const key = `${i.field}|${i.code}`;
       if (seen.has(key)) continue;
       seen.add(key);

@@ -5,6 +5,10 @@ import { ErrorState } from '../../components/ErrorState';
 import { formatDateTime } from '../../lib/format';
 import { formatBytes, formatCount, formatPercent, formatRelative } from './format';
 
+/** A neutral square shown when a product image cannot be loaded. */
+const NO_IMAGE =
+  "data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg' width='40' height='40'><rect width='40' height='40' fill='%23e9ecef'/></svg>";
+
 /** A feed item field as text (strings as they are, numbers and booleans printed, objects as JSON). */
 export function itemText(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -87,7 +91,7 @@ export function FeedPreviewCard({
                   <Table.Tr key={`${itemText(it.item_id)}-${i}`}>
                     <Table.Td>
                       {typeof it.image_url === 'string' && it.image_url ? (
-                        <Image src={it.image_url} alt="" w={40} h={40} radius="sm" fit="cover" loading="lazy" />
+                        <Image src={it.image_url} alt="" w={40} h={40} radius="sm" fit="cover" loading="lazy" fallbackSrc={NO_IMAGE} />
                       ) : null}
                     </Table.Td>
                     <Table.Td>
@@ -116,9 +120,10 @@ export function FeedPreviewCard({
             </Table>
           </Table.ScrollContainer>
         )}
-        {preview && s && items.length > 0 && s.included > items.length && (
+        {preview && items.length > 0 && (
           <Text size="xs" c="dimmed">
-            Showing the first {items.length} of {formatCount(s.included)} products in the feed.
+            The first {items.length} item{items.length === 1 ? '' : 's'} of the feed (a product with variations gives one item per
+            variation).
           </Text>
         )}
 

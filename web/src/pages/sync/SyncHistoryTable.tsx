@@ -41,10 +41,10 @@ export function SyncHistoryTable({
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th w={36} aria-label="Details" />
-                  <Table.Th>Started</Table.Th>
+                  <Table.Th miw={150}>Started</Table.Th>
                   <Table.Th>Type</Table.Th>
                   <Table.Th>Trigger</Table.Th>
-                  <Table.Th>Status</Table.Th>
+                  <Table.Th miw={120}>Status</Table.Th>
                   <Table.Th ta="right">Created</Table.Th>
                   <Table.Th ta="right">Updated</Table.Th>
                   <Table.Th ta="right">Unchanged</Table.Th>
