@@ -106,7 +106,19 @@ describe('a store, end to end', { skip: SIM_URL ? false : 'no simulated store (r
         const rows = await pushTable.locator('tbody tr').count();
         return rows > pushesBefore && (await pushTable.locator('tbody tr').first().textContent()).includes('succeeded');
       }, { timeoutMs: 90_000 });
-      await page.getByRole('table', { name: 'Sync history' }).locator('tbody tr').first().waitFor();
+
+      // "Sync now": the page follows the batch live and lists it when done; nothing changed in
+      // the store, so every product comes back unchanged.
+      const batches = page.getByRole('table', { name: 'Sync history' }).locator('tbody tr[data-testid^="batch-"]');
+      await batches.first().waitFor();
+      const batchesBefore = await batches.count();
+      await page.getByRole('button', { name: 'Sync now' }).click();
+      await eventually('the manual sync to be listed as completed', async () => {
+        if ((await batches.count()) <= batchesBefore) return false;
+        const newest = await batches.first().textContent();
+        return newest.includes('You') && newest.includes('Completed');
+      }, { timeoutMs: 120_000 });
+      await page.getByTestId('sync-last').getByText(/0 new, 0 updated, [1-9]\d* unchanged, 0 deleted, 0 failed/).waitFor();
       await page.getByRole('table', { name: 'Feed preview' }).waitFor();
       await screenshot(page, 'sync', { fullPage: true });
 

@@ -41,7 +41,7 @@ export function SyncHistoryTable({
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th w={36} aria-label="Details" />
-                  <Table.Th miw={150}>Started</Table.Th>
+                  <Table.Th>Started</Table.Th>
                   <Table.Th>Type</Table.Th>
                   <Table.Th>Trigger</Table.Th>
                   <Table.Th miw={120}>Status</Table.Th>
