@@ -5,6 +5,7 @@ import { batchFixture, configFixture, shopFixture, syncStateFixture } from '../p
 import { json, mockApi, noContent, problem, testQueryClient } from '../test/utils';
 import {
   batchPercent,
+  batchSummary,
   initialSyncDone,
   shopKeys,
   shopState,
@@ -38,6 +39,15 @@ describe('batchPercent', () => {
     expect(batchPercent(batchFixture({ status: 'SYNCING', pagesDone: 0, totalPages: 0 }))).toBeNull();
     expect(batchPercent(batchFixture({ status: 'COMPLETED', pagesDone: 0, totalPages: 0 }))).toBe(100);
     expect(batchPercent(null)).toBeNull();
+  });
+});
+
+describe('batchSummary', () => {
+  it('names the non-zero counts', () => {
+    expect(batchSummary(batchFixture({ created: 0, updated: 3, unchanged: 1200, deleted: 0, failed: 2 }))).toBe(
+      `0 new, 3 updated, ${(1200).toLocaleString()} unchanged, 2 failed`,
+    );
+    expect(batchSummary(batchFixture())).toBe('120 new');
   });
 });
 

@@ -161,6 +161,16 @@ export function initialSyncDone(status: ShopSyncState | undefined, since: number
   const end = Date.parse(status.last.completedAt ?? status.last.startedAt ?? '');
   return Number.isFinite(end) && end >= since - CLOCK_SLACK_MS;
 }
+/** "250 new, 3 updated, 40 unchanged, 1 removed, 2 failed" (zero counts left out, except new). */
+export function batchSummary(b: Pick<SyncBatch, 'created' | 'updated' | 'unchanged' | 'deleted' | 'failed'>): string {
+  const parts = [`${b.created.toLocaleString()} new`];
+  if (b.updated) parts.push(`${b.updated.toLocaleString()} updated`);
+  if (b.unchanged) parts.push(`${b.unchanged.toLocaleString()} unchanged`);
+  if (b.deleted) parts.push(`${b.deleted.toLocaleString()} removed`);
+  if (b.failed) parts.push(`${b.failed.toLocaleString()} failed`);
+  return parts.join(', ');
+}
+
 const id = (template
 
 : string, shopId: string) => template.replace('{id}', encodeURIComponent(shopId));

@@ -148,6 +148,7 @@ describe('ConnectShopPage — Initial sync', () => {
     expect(await screen.findByText('Import finished: 120 products.')).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'View products' })).toHaveAttribute('href', '/shops/shop_1/products');
     expect(screen.getByRole('progressbar', { name: 'Initial sync progress' })).toHaveAttribute('aria-valuenow', '100');
+    expect(screen.getByText('120 new.')).toBeInTheDocument();
   });
 
   it('keeps waiting while only an older batch exists', async () => {

@@ -42,6 +42,7 @@ import { useForm } from 'react-hook-form';
 import { Link, useSearchParams } from 'react-router';
 import {
   batchPercent,
+  batchSummary,
   initialSyncDone,
   useConnectShop,
   useDeliveryConfig,
@@ -113,6 +114,8 @@ export default function ConnectShopPage() {
   else if (auth) step = 'authorize';
 
   const goTo = (next: 'configure' | 'sync', id: string) => setParams({ shopId: id, step: next });
+  // Every step shows as completed once the initial sync is done.
+  const [syncDone, setSyncDone] = useState(false);
 
   return (
     <Stack gap="lg" maw={860}>
@@ -122,7 +125,7 @@ export default function ConnectShopPage() {
         </Title>
         <Text c="dimmed">Link your WooCommerce store to publish its products in ChatGPT.</Text>
       </div>
-      <Stepper active={STEP_INDEX[step]} size="sm" allowNextStepsSelect={false} aria-label="Connection steps">
+      <Stepper active={step === 'sync' && syncDone ? 4 : STEP_INDEX[step]} size="sm" allowNextStepsSelect={false} aria-label="Connection steps">
         <Stepper.Step label="Enter URL" description="Your store's address" />
         <Stepper.Step label="Authorize" description="Approve on your store" />
         <Stepper.Step label="Configure" description="Seller and delivery" />
@@ -141,7 +144,7 @@ export default function ConnectShopPage() {
               setAuth(null);
             }} />}
         {step === 'configure' && shopId && <ConfigureStep shopId={shopId} onDone={() => goTo('sync', shopId)} />}
-        {step === 'sync' && shopId && <SyncStep shopId={shopId} />}
+        {step === 'sync' && shopId && <SyncStep shopId={shopId} onFinished={setSyncDone} />}
       </Card>
     </Stack>
   );
@@ -425,7 +428,7 @@ function ConfigureForms({
 
 // ---------------------------------------------------------------- 4. Initial sync
 
-function SyncStep({ shopId }: { shopId: string }) {
+function SyncStep({ shopId, onFinished }: { shopId: string; onFinished: (done: boolean) => void }) {
   const [since] = useState(() => startedAt(shopId));
   const [done, setDone] = useState(false);
   // Polls until the initial batch has finished (also while the worker has not started it yet).
@@ -433,7 +436,8 @@ function SyncStep({ shopId }: { shopId: string }) {
   const finished = initialSyncDone(status.data, since);
   useEffect(() => {
     if (finished) setDone(true);
-  }, [finished]);
+    onFinished(finished);
+  }, [finished, onFinished]);
 
   const base = `/shops/${encodeURIComponent(shopId)}`;
   if (status.isPending) return <PageLoader label="Loading the sync status" />;
@@ -481,8 +485,7 @@ function SyncStep({ shopId }: { shopId: string }) {
       </Text>
       {finished && last && !failed && (
         <Text size="sm" c="dimmed">
-          {last.created.toLocaleString()} new, {last.updated.toLocaleString()} updated
-          {last.failed > 0 ? `, ${last.failed.toLocaleString()} could not be read` : ''}.
+          {batchSummary(last)}.
         </Text>
       )}
       {failed && (

@@ -4,6 +4,7 @@ import { Link, useParams } from 'react-router';
 import {
   batchPercent,
   batchRunning,
+  batchSummary,
   shopState,
   useDeliveryConfig,
   useFeedSummary,
@@ -95,8 +96,7 @@ export default function ShopOverviewPage() {
                     <Badge size="sm" variant="light" color={sync.data.last.status === 'COMPLETED' ? 'teal' : 'red'} mr={6}>
                       {sync.data.last.status.toLowerCase()}
                     </Badge>
-                    {sync.data.last.created} new, {sync.data.last.updated} updated, {sync.data.last.deleted} removed
-                    {sync.data.last.failed > 0 ? `, ${sync.data.last.failed} failed` : ''}
+                    {batchSummary(sync.data.last)}
                   </Row>
                 )}
                 {batchRunning(sync.data.current) && (
