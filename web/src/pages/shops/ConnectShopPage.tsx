@@ -37,6 +37,7 @@ import {
   Title,
 } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck, IconExternalLink } from '@tabler/icons-react';
+import { useMediaQuery } from '@mantine/hooks';
 import { useEffect, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { Link, useSearchParams } from 'react-router';
@@ -116,6 +117,8 @@ export default function ConnectShopPage() {
   const goTo = (next: 'configure' | 'sync', id: string) => setParams({ shopId: id, step: next });
   // Every step shows as completed once the initial sync is done.
   const [syncDone, setSyncDone] = useState(false);
+  // Phones: the steps stacked, without descriptions (read at once: no layout shift).
+  const narrow = useMediaQuery('(max-width: 36em)', false, { getInitialValueInEffect: false });
 
   return (
     <Stack gap="lg" maw={860}>
@@ -125,11 +128,16 @@ export default function ConnectShopPage() {
         </Title>
         <Text c="dimmed">Link your WooCommerce store to publish its products in ChatGPT.</Text>
       </div>
-      <Stepper active={step === 'sync' && syncDone ? 4 : STEP_INDEX[step]} size="sm" allowNextStepsSelect={false} aria-label="Connection steps">
-        <Stepper.Step label="Enter URL" description="Your store's address" />
-        <Stepper.Step label="Authorize" description="Approve on your store" />
-        <Stepper.Step label="Configure" description="Seller and delivery" />
-        <Stepper.Step label="Initial sync" description="Import the catalog" />
+      <Stepper
+        active={step === 'sync' && syncDone ? 4 : STEP_INDEX[step]}
+        size="sm"
+        orientation={narrow ? 'vertical' : 'horizontal'}
+        allowNextStepsSelect={false}
+      >
+        <Stepper.Step label="Enter URL" description={narrow ? undefined : "Your store's address"} />
+        <Stepper.Step label="Authorize" description={narrow ? undefined : 'Approve on your store'} />
+        <Stepper.Step label="Configure" description={narrow ? undefined : 'Seller and delivery'} />
+        <Stepper.Step label="Initial sync" description={narrow ? undefined : 'Import the catalog'} />
       </Stepper>
       <Card withBorder radius="lg" padding="lg">
         {step === 'url' && (

@@ -100,6 +100,7 @@ export default function ShopLayout() {
                 variant={active ? 'light' : 'subtle'}
                 color={active ? undefined : 'gray'}
                 size="sm"
+                px={{ base: 10, sm: 'md' }}
                 style={{ flexShrink: 0 }}
               >
                 {t.label}
