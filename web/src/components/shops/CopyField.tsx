@@ -1,8 +1,21 @@
 import { ActionIcon, CopyButton, TextInput, Tooltip } from '@mantine/core';
 import { IconCheck, IconCopy } from '@tabler/icons-react';
 
-/** A read-only value with a copy button (the hosted feed URL). */
-export function CopyField({ label, value, description }: { label: string; value: string; description?: string }) {
+/**
+ * A read-only value with a copy button (the hosted feed URL). The button's name does not repeat
+ * the field's label, so finding the field by its label stays unambiguous.
+ */
+export function CopyField({
+  label,
+  value,
+  description,
+  copyLabel = 'Copy to clipboard',
+}: {
+  label: string;
+  value: string;
+  description?: string;
+  copyLabel?: string;
+}) {
   return (
     <TextInput
       label={label}
@@ -20,7 +33,7 @@ export function CopyField({ label, value, description }: { label: string; value:
                 variant="subtle"
                 color={copied ? 'teal' : 'gray'}
                 onClick={copy}
-                aria-label={copied ? `${label} copied` : `Copy ${label.toLowerCase()}`}
+                aria-label={copied ? 'Copied' : copyLabel}
               >
                 {copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
               </ActionIcon>

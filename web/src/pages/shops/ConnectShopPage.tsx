@@ -8,10 +8,11 @@
  *                     button "Back". After approval the store sends the browser to
  *                     `/shops/{id}?connected=1`, which continues here at step 3.
  *  3. Configure     — textboxes "Seller name", "Seller URL", "Privacy policy URL", "Terms of service URL",
- *                     "Return policy URL", "Return window (days)"; "Store country", "Target countries";
- *                     switches "Show products in ChatGPT search", "Allow checkout in ChatGPT";
- *                     radios "Hosted URL" / "SFTP upload" / "HTTPS push" (group "Delivery method");
- *                     "Push cadence"; buttons "Continue", "Skip for now".
+ *                     "Return policy URL", "Return window (days)"; comboboxes "Store country",
+ *                     "Target countries"; switches "Show products in ChatGPT search", "Allow checkout in
+ *                     ChatGPT"; radios "Hosted URL" / "SFTP upload" / "HTTPS push" (group "Delivery
+ *                     method"); combobox "Push cadence"; buttons "Continue", "Skip for now".
+ *                     (Mantine labels a select's hidden listbox too: find selects by role combobox.)
  *  4. Initial sync  — progress bar "Initial sync progress"; status text; link "View products"
  *                     (once the batch is done); link "Go to the shop".
  *

@@ -154,7 +154,7 @@ export default function ShopOverviewPage() {
                 {delivery.data.nextScheduledPush && delivery.data.method !== 'hosted' && (
                   <Row label="Next push">{formatDateTime(delivery.data.nextScheduledPush)}</Row>
                 )}
-                <CopyField label="Hosted feed URL" value={delivery.data.hostedUrl} />
+                <CopyField label="Hosted feed URL" value={delivery.data.hostedUrl} copyLabel="Copy the feed address" />
               </>
             )}
           </Stack>

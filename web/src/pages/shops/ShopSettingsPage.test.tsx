@@ -21,9 +21,11 @@ describe('ShopSettingsPage', () => {
       'POST /api/v1/shops/shop_1/feed/rotate-token': () => json(200, { hostedUrl: 'http://localhost:3000/feeds/tok_new/products.jsonl.gz' }),
     });
     renderSettings();
-    const url = await screen.findByLabelText(/^hosted feed url/i);
+    // Exactly one element answers to the label (browser tests find fields by label substrings).
+    expect(await screen.findAllByLabelText(/hosted feed url/i)).toHaveLength(1);
+    const url = screen.getByLabelText(/^hosted feed url/i);
     expect(url).toHaveValue('http://localhost:3000/feeds/tok_old/products.jsonl.gz');
-    expect(screen.getByRole('button', { name: 'Copy hosted feed url' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Copy the feed address' })).toBeInTheDocument();
     const u = userEvent.setup();
     await u.click(screen.getByRole('button', { name: 'Rotate URL…' }));
     const dialog = await screen.findByRole('dialog', { name: 'Rotate the hosted feed URL' });

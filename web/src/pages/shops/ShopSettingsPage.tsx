@@ -213,6 +213,7 @@ function HostedUrl({ shopId, config }: { shopId: string; config: OpenAiConfig })
       <CopyField
         label="Hosted feed URL"
         value={config.hostedUrl}
+        copyLabel="Copy the feed address"
         description="Private: anyone with this URL can download your feed."
       />
       <Group justify="flex-end">
