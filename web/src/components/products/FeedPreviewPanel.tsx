@@ -93,8 +93,8 @@ export function FeedPreviewPanel({
           </Text>
         ) : (
           <Stack gap="xs" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="Validation issues">
-            {preview.issues.map((issue, i) => (
-              <IssueRow key={i} issue={issue} multipleItems={items.length > 1} onFix={onFix} />
+            {groupIssues(preview.issues).map((g) => (
+              <IssueRow key={g.key} issue={g.issue} items={g.items} multipleItems={items.length > 1} onFix={onFix} />
             ))}
           </Stack>
         )}
@@ -147,25 +147,53 @@ export function FeedPreviewPanel({
   );
 }
 
-function IssueRow({ issue, multipleItems, onFix }: { issue: FeedIssue; multipleItems: boolean; onFix: (f: string) => void }) {
+const SEVERITY_ORDER: Record<string, number> = { error: 0, warning: 1, info: 2 };
+
+/**
+ * The same finding on every variation is one row ("on 11 items"), errors first; the message
+ * of the first occurrence stands for the group.
+ */
+export function groupIssues(issues: FeedIssue[]): { key: string; issue: FeedIssue; items: string[] }[] {
+  const groups = new Map<string, { key: string; issue: FeedIssue; items: string[] }>();
+  for (const issue of issues) {
+    const key = `${issue.severity}|${issue.field}|${issue.code}`;
+    const g = groups.get(key) ?? { key, issue, items: [] };
+    if (issue.itemId) g.items.push(issue.itemId);
+    groups.set(key, g);
+  }
+  return [...groups.values()].sort((a, b) => (SEVERITY_ORDER[a.issue.severity] ?? 3) - (SEVERITY_ORDER[b.issue.severity] ?? 3));
+}
+
+function IssueRow({
+  issue,
+  items,
+  multipleItems,
+  onFix,
+}: {
+  issue: FeedIssue;
+  items: string[];
+  multipleItems: boolean;
+  onFix: (f: string) => void;
+}) {
   const target = formFieldForIssue(issue.field, issue.code);
   const label = issueLabel(issue.field);
   const error = issue.severity === 'error';
+  const color = error ? 'red' : issue.severity === 'warning' ? 'yellow' : 'blue';
   return (
     <li>
-      <Alert color={error ? 'red' : 'yellow'} variant="light" p="xs">
+      <Alert color={color} variant="light" p="xs">
         <Group justify="space-between" wrap="nowrap" align="flex-start">
           <div>
             <Group gap={6}>
-              <Badge size="xs" color={error ? 'red' : 'yellow'}>
+              <Badge size="xs" color={color}>
                 {issue.severity}
               </Badge>
               <Text size="sm" fw={600}>
                 {label}
               </Text>
-              {multipleItems && issue.itemId && (
-                <Text size="xs" c="dimmed">
-                  {issue.itemId}
+              {multipleItems && items.length > 0 && (
+                <Text size="xs" c="dimmed" title={items.join(', ')}>
+                  {items.length === 1 ? items[0] : `on ${items.length} items`}
                 </Text>
               )}
             </Group>

@@ -182,16 +182,25 @@ export function ManualEditForm({
     return () => window.removeEventListener('beforeunload', warn);
   }, [isDirty]);
 
-  // "Fix" from the feed preview: open the field's group, then focus it once visible.
+  // What to focus next: a "Fix" from the feed preview, or the first field a save was refused on.
+  const [target, setTarget] = useState<FocusRequest | null>(null);
   useEffect(() => {
-    if (!focusRequest) return;
-    const g = groupOf(focusRequest.field);
-    if (g) setOpenGroups((o) => (o.includes(g) ? o : [...o, g]));
+    if (focusRequest) setTarget(focusRequest);
   }, [focusRequest]);
+  const focusField = (field: string) => setTarget((t) => ({ field, seq: (t?.seq ?? 0) + 1 }));
+
+  // Open the field's group, then focus it once its tab and group are visible.
   useEffect(() => {
-    if (!focusRequest || !active) return;
+    if (!target) return;
+    const g = groupOf(target.field);
+    if (g) setOpenGroups((o) => (o.includes(g) ? o : [...o, g]));
+  }, [target]);
+  useEffect(() => {
+    if (!target || !active) return;
+    const g = groupOf(target.field);
+    if (g && !openGroups.includes(g)) return;
     const t = setTimeout(() => {
-      const name = focusRequest.field;
+      const name = target.field;
       let el: HTMLElement | null = document.getElementById(fieldId(name));
       if (name === 'manualQAndA') {
         el = document.querySelector<HTMLElement>(`#${fieldId('manualQAndA')} input, #${fieldId('manualQAndA')} textarea`) ??
@@ -201,11 +210,17 @@ export function ManualEditForm({
       el?.focus();
     }, 0);
     return () => clearTimeout(t);
-  }, [focusRequest, active, openGroups]);
+  }, [target, active, openGroups]);
 
   const onInvalid = (errs: FieldErrors<ProductEditValues>) => {
     const gs = errorGroups(errs);
     if (gs.length) setOpenGroups((o) => [...new Set([...o, ...gs])]);
+    // A field in a collapsed group cannot take focus until the group is open.
+    const fieldErrs = (errs.fields ?? {}) as Record<string, unknown>;
+    const first = EDIT_FIELD_NAMES.find((n) =>
+      n.startsWith('fields.') ? fieldErrs[n.slice(7)] !== undefined : (errs as Record<string, unknown>)[n] !== undefined,
+    );
+    if (first && groupOf(first)) focusField(first);
   };
 
   const onSubmit = handleSubmit((v) => {
@@ -232,14 +247,14 @@ export function ManualEditForm({
       },
       onError: (e) => {
         setFormMessage(applyApiError(e, setError, EDIT_FIELD_NAMES as unknown as Path<ProductEditValues>[]));
-        const mapped = Object.keys(
-          ((e as { problem?: { errors?: { field: string }[] } }).problem?.errors ?? []).reduce<Record<string, true>>(
-            (acc, fe) => ({ ...acc, [fe.field]: true }),
-            {},
-          ),
-        );
-        const gs = mapped.map(groupOf).filter((g): g is FieldGroup => g !== null);
+        const names = new Set<string>(EDIT_FIELD_NAMES);
+        const placed = ((e as { problem?: { errors?: { field: string }[] } }).problem?.errors ?? [])
+          .map((fe) => fe.field)
+          .filter((f) => names.has(f));
+        const gs = placed.map(groupOf).filter((g): g is FieldGroup => g !== null);
         if (gs.length) setOpenGroups((o) => [...new Set([...o, ...gs])]);
+        const first = EDIT_FIELD_NAMES.find((n) => placed.includes(n));
+        if (first) focusField(first);
       },
     });
   }, onInvalid);
@@ -519,7 +534,23 @@ export function ManualEditForm({
           </Alert>
         )}
 
-        <Group justify="flex-end" gap="sm">
+        <Group
+          justify="flex-end"
+          gap="sm"
+          py="sm"
+          style={{
+            position: 'sticky',
+            bottom: 0,
+            zIndex: 2,
+            background: 'var(--mantine-color-body)',
+            borderTop: '1px solid var(--mantine-color-default-border)',
+          }}
+        >
+          {isDirty && (
+            <Text size="sm" c="dimmed" mr="auto">
+              Unsaved changes
+            </Text>
+          )}
           <Button variant="default" disabled={!isDirty || patch.isPending} onClick={() => reset(initial)}>
             Discard changes
           </Button>

@@ -30,12 +30,12 @@ export function ChatGptFlags({ search, checkout }: { search: boolean; checkout: 
   return (
     <Group gap={4} wrap="nowrap">
       <Tooltip label={search ? 'Shown in ChatGPT search' : 'Hidden from ChatGPT search'}>
-        <Badge size="sm" variant={search ? 'light' : 'outline'} color={search ? 'blue' : 'gray'} aria-label={`Search ${search ? 'on' : 'off'}`}>
+        <Badge size="sm" tt="none" variant={search ? 'light' : 'outline'} color={search ? 'blue' : 'gray'} aria-label={`Search ${search ? 'on' : 'off'}`}>
           Search
         </Badge>
       </Tooltip>
       <Tooltip label={checkout ? 'Can be bought in ChatGPT' : 'No checkout in ChatGPT'}>
-        <Badge size="sm" variant={checkout ? 'light' : 'outline'} color={checkout ? 'violet' : 'gray'} aria-label={`Checkout ${checkout ? 'on' : 'off'}`}>
+        <Badge size="sm" tt="none" variant={checkout ? 'light' : 'outline'} color={checkout ? 'violet' : 'gray'} aria-label={`Checkout ${checkout ? 'on' : 'off'}`}>
           Checkout
         </Badge>
       </Tooltip>

@@ -134,6 +134,8 @@ describe('ProductEditorPage', () => {
     expect(await screen.findByText('At most 100 characters (feed limit).')).toBeInTheDocument();
     expect(screen.getByRole('textbox', { name: 'Category' })).toHaveAccessibleDescription(/Use null to clear a value\./);
     expect(screen.getByRole('textbox', { name: 'Material' })).toHaveAccessibleDescription(/At most 100 characters/);
+    // The first refused field in form order takes the focus.
+    await waitFor(() => expect(screen.getByRole('textbox', { name: 'Category' })).toHaveFocus());
   });
 
   it('edits the Q&A list: add, fill, remove', async () => {

@@ -95,7 +95,8 @@ export default function ProductEditorPage() {
   }
 
   const p = detail.product;
-  const issues = (preview.data?.issues ?? detail.validationIssues).filter((i) => i.severity === 'error').length;
+  const allIssues = preview.data?.issues ?? detail.validationIssues;
+  const issues = allIssues.filter((i) => i.severity === 'error').length;
 
   return (
     <Stack gap="md">
@@ -112,7 +113,7 @@ export default function ProductEditorPage() {
           </Text>
         </div>
         <Group gap="xs">
-          <ProductStatusBadge product={{ ...p, issueCount: p.isValid ? undefined : issues }} />
+          <ProductStatusBadge product={{ ...p, issueCount: p.isValid ? undefined : issues || allIssues.length }} />
           <ChatGptFlags search={p.feedEnableSearch} checkout={p.feedEnableCheckout} />
         </Group>
       </Group>

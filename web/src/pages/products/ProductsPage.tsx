@@ -445,8 +445,8 @@ export default function ProductsPage() {
                 {sortHeader('title', 'Product')}
                 {sortHeader('price', 'Price', 110)}
                 <Table.Th w={120}>Availability</Table.Th>
-                {showAi && <Table.Th w={100}>AI enriched</Table.Th>}
-                <Table.Th w={150}>ChatGPT</Table.Th>
+                {showAi && <Table.Th w={110}>AI enriched</Table.Th>}
+                <Table.Th w={170}>ChatGPT</Table.Th>
                 <Table.Th w={150}>Status</Table.Th>
                 <Table.Th w={130}>Actions</Table.Th>
               </Table.Tr>
@@ -546,6 +546,25 @@ export default function ProductsPage() {
   );
 }
 
+/** A fixed-size thumbnail; a missing or unloadable image leaves a placeholder of the same size. */
+function Thumb({ src }: { src: string | null }) {
+  const [failed, setFailed] = useState(false);
+  if (src && !failed) {
+    return (
+      <Image src={src} alt="" w={THUMB} h={THUMB} radius="sm" fit="cover" loading="lazy" style={{ flex: 'none' }} onError={() => setFailed(true)} />
+    );
+  }
+  return (
+    <Box
+      w={THUMB}
+      h={THUMB}
+      style={{ flex: 'none', display: 'grid', placeItems: 'center', borderRadius: 4, background: 'var(--mantine-color-default-hover)' }}
+    >
+      <IconPhoto size={18} aria-hidden color="var(--mantine-color-dimmed)" />
+    </Box>
+  );
+}
+
 function ProductRow({
   shopId,
   product: p,
@@ -572,13 +591,7 @@ function ProductRow({
       </Table.Td>
       <Table.Td>
         <Group gap="sm" wrap="nowrap">
-          {p.imageUrl ? (
-            <Image src={p.imageUrl} alt="" w={THUMB} h={THUMB} radius="sm" fit="cover" loading="lazy" style={{ flex: 'none' }} />
-          ) : (
-            <Box w={THUMB} h={THUMB} style={{ flex: 'none', display: 'grid', placeItems: 'center', borderRadius: 4, background: 'var(--mantine-color-default-hover)' }}>
-              <IconPhoto size={18} aria-hidden />
-            </Box>
-          )}
+          <Thumb src={p.imageUrl} />
           <Box miw={0}>
             <Anchor component={Link} to={editUrl} size="sm" fw={500} lineClamp={1} title={p.title}>
               {p.title}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { productEditSchema, toPatch, valuesFromDetail, type ProductEditValues } from './editorSchema';
-import { formFieldForIssue, gtinCheckDigitOk } from './feedFields';
+import { FEED_FIELDS, formFieldForIssue, gtinCheckDigitOk } from './feedFields';
 import { detailFixture } from './testFixtures';
 
 function values(over: Partial<ProductEditValues> = {}): ProductEditValues {
@@ -101,5 +101,13 @@ describe('issue links', () => {
     expect(formFieldForIssue('', 'excluded')).toBe('excluded');
     expect(formFieldForIssue('price')).toBeNull();
     expect(formFieldForIssue('shop')).toBeNull();
+  });
+});
+
+describe('field labels', () => {
+  it('are unique even as case-insensitive substrings (browser tests find fields by label)', () => {
+    const labels = [...FEED_FIELDS.map((d) => d.label), 'Title', 'Description', 'Category', 'Keywords', 'Enable ChatGPT search', 'Enable ChatGPT checkout', 'Exclude from feed'];
+    const clashes = labels.flatMap((a) => labels.filter((b) => a !== b && b.toLowerCase().includes(a.toLowerCase())).map((b) => `${a} < ${b}`));
+    expect(clashes).toEqual([]);
   });
 });
