@@ -89,11 +89,14 @@ describe('a store, end to end', { skip: SIM_URL ? false : 'no simulated store (r
       const title = page.getByLabel('Title', { exact: true });
       await title.waitFor();
       await title.fill(newTitle);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await screenshot(page, 'product-manual-edits');
       await page.getByRole('button', { name: 'Save changes' }).click();
       await page.getByText('Changes saved').waitFor({ timeout: 30_000 });
-      await screenshot(page, 'product-editor');
       await page.getByRole('tab', { name: 'Feed preview' }).click();
       await page.getByRole('tabpanel', { name: 'Feed preview' }).getByText(newTitle).first().waitFor();
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await screenshot(page, 'product-editor');
 
       // ---- 4. Publish: "Push now" on the sync page regenerates the feed at the hosted URL.
       await shopTab(page, 'Sync').click();
