@@ -34,7 +34,19 @@ const EXPLAIN: Record<string, string> = {
   not_in_feed: 'Only published products that can be bought become feed items.',
   invalid_shop_settings: "The shop's seller settings are incomplete: fix them in the shop settings.",
   all_caps: 'Titles in capitals are discouraged by OpenAI.',
+  insecure_url: 'OpenAI prefers HTTPS links; serve the store over HTTPS to clear this.',
+  gtin_dropped: "The store's GTIN failed the check and is not sent: enter the right one in Manual edits.",
 };
+
+/** "Black / XS" from an item's variant attributes, else its item id. */
+function variantLabel(item: Record<string, unknown>, id: string): string {
+  const d = item.variant_dict;
+  if (d && typeof d === 'object' && !Array.isArray(d)) {
+    const v = Object.values(d as Record<string, unknown>).filter((x) => typeof x === 'string' && x);
+    if (v.length) return `${v.join(' / ')}`;
+  }
+  return id;
+}
 
 export function issueLabel(field: string): string {
   const def = feedFieldDef(field);
@@ -115,7 +127,7 @@ export function FeedPreviewPanel({
                 label="Variation"
                 size="xs"
                 w={260}
-                data={ids.map((id) => ({ value: id, label: id }))}
+                data={ids.map((id, i) => ({ value: id, label: variantLabel(items[i], id) }))}
                 value={ids[current]}
                 allowDeselect={false}
                 onChange={setSelected}

@@ -4,7 +4,8 @@
  * Stable accessible names (used by browser tests):
  * - search box: label "Search products"
  * - filters: "Status", "Availability", "Validity", "Manual edits", "AI enriched" (only when the API
- *   reports enrichment), "Category", "Sort by"; page size: "Rows per page"; pager: "Pagination"
+ *   reports enrichment), "Category", "Sort by"; page size: "Rows per page"
+ * - pager (nav "Pagination"): "Page <n>", "First page", "Previous page", "Next page", "Last page"
  * - table: "Products"; header checkbox "Select all on this page"; row checkbox "Select <title>";
  *   "Select all <N> matching products" button once a whole page is selected
  * - per row: link "Edit <title>", switch "Include <title> in feed" (optimistic)
@@ -533,14 +534,16 @@ export default function ProductsPage() {
             </Text>
           )}
         </Group>
-        <Pagination
-          total={totalPages}
-          value={Math.min(state.page, totalPages)}
-          onChange={(page) => update({ page })}
-          getControlProps={(control) => ({ 'aria-label': `${control} page` })}
-          aria-label="Pagination"
-          withEdges
-        />
+        <Box component="nav" aria-label="Pagination">
+          <Pagination
+            total={totalPages}
+            value={Math.min(state.page, totalPages)}
+            onChange={(page) => update({ page })}
+            getControlProps={(control) => ({ 'aria-label': `${control[0].toUpperCase()}${control.slice(1)} page` })}
+            getItemProps={(page) => ({ 'aria-label': `Page ${page}` })}
+            withEdges
+          />
+        </Box>
       </Group>
     </Stack>
   );
