@@ -21,7 +21,7 @@ const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const shopTab = (page, name) => page.getByRole('navigation', { name: 'Shop sections' }).getByRole('link', { name, exact: true });
 
 describe('a store, end to end', { skip: SIM_URL ? false : 'no simulated store (run through scripts/test-e2e.sh)' }, () => {
-  test('connect the simulated store, sync, edit a product, publish and download the feed, bulk exclude', async () => {
+  test('connect the simulated store, sync, edit a product, publish and download the feed, store webhook, bulk exclude', async () => {
     const account = newAccount('shop');
     await withPage(browser, 'shop-journey', async (page) => {
       await register(page, account);
@@ -62,10 +62,11 @@ describe('a store, end to end', { skip: SIM_URL ? false : 'no simulated store (r
 
       // Valid products to work with, read through the API with this browser's session.
       const valid = await apiAs(page, 'GET', `/api/v1/shops/${shopId}/products?valid=true&limit=200&sort=title`);
-      assert.ok(valid.products.length >= 3, `at least 3 valid products after the sync (got ${valid.products.length})`);
+      assert.ok(valid.products.length >= 4, `at least 4 valid products after the sync (got ${valid.products.length})`);
       const titles = valid.products.map((p) => p.title);
       const unique = titles.filter((t) => titles.filter((x) => x === t).length === 1);
-      const [edited, excludeA, excludeB] = unique;
+      const [edited, excludeA, excludeB, repriced] = unique;
+      const repricedWooId = valid.products.find((p) => p.title === repriced).wooProductId;
 
       await viewProducts.click();
       await page.waitForURL(`${BASE_URL}/shops/${shopId}/products`);
@@ -140,7 +141,26 @@ describe('a store, end to end', { skip: SIM_URL ? false : 'no simulated store (r
       assert.ok(items.some((i) => i.title === newTitle), `the hosted feed has an item titled ${JSON.stringify(newTitle)}`);
       assert.ok(!items.some((i) => i.title === edited), 'the old title is gone from the hosted feed');
 
-      // ---- 6. Bulk exclude two products from the table; they show as excluded.
+      // ---- 6. A price change in the store reaches ProductSynch by its signed webhook.
+      const patched = await fetch(`${SIM_URL}/__sim/products/${repricedWooId}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ regular_price: '123.45' }),
+      });
+      assert.equal(patched.status, 200, await patched.text());
+      await shopTab(page, 'Sync').click();
+      const syncRows = page.getByRole('table', { name: 'Sync history' }).locator('tbody tr[data-testid^="batch-"]');
+      await eventually('the webhook sync to show in the history', async () => {
+        await page.reload();
+        await syncRows.first().waitFor();
+        const newest = await syncRows.first().textContent();
+        return newest.includes('Store webhook') && newest.includes('Completed');
+      }, { timeoutMs: 90_000, everyMs: 1000 });
+      const repricedId = valid.products.find((p) => p.title === repriced).id;
+      const detail = await apiAs(page, 'GET', `/api/v1/shops/${shopId}/products/${repricedId}`);
+      assert.equal(detail.woo.regularPrice, '123.45');
+
+      // ---- 7. Bulk exclude two products from the table; they show as excluded.
       await shopTab(page, 'Products').click();
       await page.waitForURL(new RegExp(`/shops/${shopId}/products`));
       await table.getByRole('link', { name: `Edit ${excludeA}`, exact: true }).waitFor();
@@ -156,7 +176,7 @@ describe('a store, end to end', { skip: SIM_URL ? false : 'no simulated store (r
       const excluded = await apiAs(page, 'GET', `/api/v1/shops/${shopId}/products?status=EXCLUDED&limit=200`);
       assert.deepEqual(excluded.products.map((p) => p.title).sort(), [excludeA, excludeB].sort());
 
-      // ---- 7. The dashboard and the shops list now show the store with real figures.
+      // ---- 8. The dashboard and the shops list now show the store with real figures.
       await page.goto('/');
       const products = page.getByTestId('stat-Products');
       await eventually('the dashboard figures', async () => /^\d/.test((await products.textContent()) ?? ''));
