@@ -142,10 +142,11 @@ describe('a store, end to end', { skip: SIM_URL ? false : 'no simulated store (r
       assert.ok(!items.some((i) => i.title === edited), 'the old title is gone from the hosted feed');
 
       // ---- 6. A price change in the store reaches ProductSynch by its signed webhook.
+      const newPrice = `${100 + (Date.now() % 800)}.45`;
       const patched = await fetch(`${SIM_URL}/__sim/products/${repricedWooId}`, {
         method: 'PATCH',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ regular_price: '123.45' }),
+        body: JSON.stringify({ regular_price: newPrice }),
       });
       assert.equal(patched.status, 200, await patched.text());
       await shopTab(page, 'Sync').click();
@@ -158,7 +159,7 @@ describe('a store, end to end', { skip: SIM_URL ? false : 'no simulated store (r
       }, { timeoutMs: 90_000, everyMs: 1000 });
       const repricedId = valid.products.find((p) => p.title === repriced).id;
       const detail = await apiAs(page, 'GET', `/api/v1/shops/${shopId}/products/${repricedId}`);
-      assert.equal(detail.woo.regularPrice, '123.45');
+      assert.equal(detail.woo.regularPrice, newPrice);
 
       // ---- 7. Bulk exclude two products from the table; they show as excluded.
       await shopTab(page, 'Products').click();
