@@ -9,5 +9,6 @@ mod delivery_stories;
 mod ops;
 mod ownership;
 mod rate_limits;
+mod sync_ops;
 mod sync_stories;
 mod tls;

@@ -141,6 +141,32 @@ pub fn next_daily_push(now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     cron::Schedule::from_str(DAILY_PUSH_CRON).ok()?.after(&now).next()
 }
 
+/// When the shop's feed is pushed next by schedule.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct NextPush {
+    /// `daily` or `after_sync`.
+    pub cadence: String,
+    pub method: String,
+    pub enabled: bool,
+    /// The next daily slot (UTC) when the cadence is `daily`, delivery is enabled and the shop is
+    /// connected; `None` otherwise (with `after_sync` the push follows the next sync that changes
+    /// anything).
+    pub at: Option<DateTime<Utc>>,
+}
+
+/// The shop's push cadence and its next daily slot after `now` (what `feed.push_due` will do:
+/// shops without delivery settings are on the default `daily` cadence).
+pub async fn next_push(app: &App, shop: &shops::Model, now: DateTime<Utc>) -> Result<NextPush> {
+    let row = settings::load(app, &shop.id).await?;
+    let (cadence, method, enabled) = match &row {
+        Some(r) => (r.cadence.clone(), r.method.clone(), r.enabled),
+        None => ("daily".to_owned(), "hosted".to_owned(), true),
+    };
+    let at = (shop.is_connected && enabled && cadence == "daily").then(|| next_daily_push(now)).flatten();
+    Ok(NextPush { cadence, method, enabled, at })
+}
+
 struct Delivered {
     destination: String,
     remote_status: Option<i32>,

@@ -191,7 +191,8 @@ pub async fn history(app: &App, shop_id: &str, limit: u64) -> Result<Vec<BatchVi
         .collect())
 }
 
-/// `GET /sync/status`: the running (or last) batch, the shop's state, the next scheduled run.
+/// `GET /sync/status`: the running (or last) batch, the shop's state, the last push, the next
+/// scheduled runs.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncStatusView {
@@ -199,19 +200,77 @@ pub struct SyncStatusView {
     pub sync_status: SyncStatus,
     pub sync_enabled: bool,
     pub is_connected: bool,
+    pub connection_error: Option<String>,
     pub last_sync_at: Option<chrono::DateTime<Utc>>,
     pub current: Option<BatchView>,
     pub last: Option<BatchView>,
+    /// The next incremental sync (same as `next.sync`), kept for older clients.
     pub next_scheduled_at: Option<chrono::DateTime<Utc>>,
+    pub last_push: Option<LastPush>,
+    pub next: NextRuns,
     pub product_count: u64,
+}
+
+/// The newest feed push of a shop, as `GET /sync/status` shows it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct LastPush {
+    pub id: String,
+    /// `running`, `succeeded` or `failed`.
+    pub status: String,
+    /// When the attempt started.
+    pub at: chrono::DateTime<Utc>,
+    pub finished_at: Option<chrono::DateTime<Utc>>,
+    /// `hosted`, `https` or `sftp`.
+    pub method: String,
+    /// `manual`, `schedule` or `after_sync`.
+    pub triggered_by: String,
+    pub items: i32,
+    pub bytes: i64,
+    pub error: Option<String>,
+}
+
+impl From<crate::delivery::PushView> for LastPush {
+    fn from(p: crate::delivery::PushView) -> Self {
+        LastPush {
+            id: p.id,
+            status: p.status,
+            at: p.started_at,
+            finished_at: p.finished_at,
+            method: p.method,
+            triggered_by: p.triggered_by,
+            items: p.item_count,
+            bytes: p.size_bytes,
+            error: p.error,
+        }
+    }
+}
+
+/// The next scheduled runs of a shop (UTC).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct NextRuns {
+    /// Next slot of the 15-minute incremental sync; `None` when the shop is disconnected or its
+    /// sync is disabled.
+    pub sync: Option<chrono::DateTime<Utc>>,
+    /// Next scheduled push; `None` unless the cadence is `daily`, delivery is enabled and the shop
+    /// is connected.
+    pub push: Option<chrono::DateTime<Utc>>,
+    /// `daily` or `after_sync`.
+    pub push_cadence: String,
+    /// `hosted`, `https` or `sftp`.
+    pub push_method: String,
 }
 
 pub async fn status(app: &App, shop: &shops::Model) -> Result<SyncStatusView> {
     use sea_orm::PaginatorTrait;
+    let now = Utc::now();
     let recent = history(app, &shop.id, 5).await?;
     let current = recent.iter().find(|b| b.status == SyncStatus::Syncing || b.status == SyncStatus::Pending).cloned();
     let last = recent.iter().find(|b| b.status != SyncStatus::Syncing && b.status != SyncStatus::Pending).cloned();
-    let next = cron_next(every::FIFTEEN_MINUTES);
+    let next_sync = if shop.sync_enabled && shop.is_connected { cron_next(every::FIFTEEN_MINUTES, now) } else { None };
+    let push = crate::delivery::push::next_push(app, shop, now).await?;
+    let last_push = crate::delivery::push::last_push(app, &shop.id).await?.map(LastPush::from);
     let product_count = productsynch_db::entities::products::Entity::find()
         .filter(productsynch_db::entities::products::Column::ShopId.eq(&shop.id))
         .count(app.db())
@@ -221,17 +280,20 @@ pub async fn status(app: &App, shop: &shops::Model) -> Result<SyncStatusView> {
         sync_status: shop.sync_status,
         sync_enabled: shop.sync_enabled,
         is_connected: shop.is_connected,
+        connection_error: shop.connection_error.clone(),
         last_sync_at: shop.last_sync_at,
         current,
         last,
-        next_scheduled_at: if shop.sync_enabled && shop.is_connected { next } else { None },
+        next_scheduled_at: next_sync,
+        last_push,
+        next: NextRuns { sync: next_sync, push: push.at, push_cadence: push.cadence, push_method: push.method },
         product_count,
     })
 }
 
-fn cron_next(expr: &str) -> Option<chrono::DateTime<Utc>> {
+fn cron_next(expr: &str, now: chrono::DateTime<Utc>) -> Option<chrono::DateTime<Utc>> {
     use std::str::FromStr;
-    cron::Schedule::from_str(expr).ok()?.upcoming(Utc).next()
+    cron::Schedule::from_str(expr).ok()?.after(&now).next()
 }
 
 /// Loads a shop by id (no owner check: for workers and the webhook receiver).

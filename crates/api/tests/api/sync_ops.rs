@@ -1,0 +1,305 @@
+//! Issue 6, the operational pieces, over HTTP against the embedded WooCommerce simulator on SQLite
+//! and PostgreSQL:
+//! * `GET /sync/status` shows the last feed push and the next scheduled sync and push;
+//! * the hourly health check marks a shop whose key was revoked (through the simulator's control
+//!   API) disconnected and emails the owner once per transition;
+//! * `POST /products/bulk` over more than `BULK_INLINE_MAX` products runs as a job with progress,
+//!   small ones inline;
+//! * a sync batch whose worker died mid-way is resumed at its cursor (the same job after its lease
+//!   expired; a newer job adopting the batch of a dead one), a worker that lost its lease writes
+//!   nothing, and two syncs of one shop never run at once.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Timelike, Utc};
+use productsynch_api::{ApiSettings, AppState};
+use productsynch_core::App;
+use productsynch_core::config::Config;
+use productsynch_core::jobs::JobContext;
+use productsynch_core::sync::entities::sync_batch_progress;
+use productsynch_core::sync::{SyncJob, SyncTuning, set_tuning};
+use productsynch_db::entities::{JobStatus, jobs};
+use productsynch_db::test_support::TestDb;
+use productsynch_sim::feed_receiver::FeedReceiver;
+use productsynch_sim::woo::{CatalogSource, Faults, SimConfig, SimHandle, SimStore};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{Value, json};
+use tokio_util::sync::CancellationToken;
+
+use crate::helpers::{Backend, Resp, test_db, urlencode};
+
+/// The same tuning as `sync_stories` (the tuning is process-wide; tests run side by side).
+fn fast_tuning() {
+    set_tuning(SyncTuning {
+        requests_per_sec: 0,
+        concurrency: 4,
+        timeout: Duration::from_secs(2),
+        retry: productsynch_woo::RetryPolicy {
+            max_retries: 4,
+            min_delay: Duration::from_millis(10),
+            max_delay: Duration::from_millis(200),
+            max_retry_after: Duration::from_secs(2),
+        },
+        per_page: 20,
+        incremental_overlap: chrono::Duration::minutes(10),
+    });
+}
+
+struct Env {
+    base: String,
+    app: App,
+    client: reqwest::Client,
+    token: String,
+    email: String,
+    sim: SimHandle,
+    shutdown: CancellationToken,
+    _dir: tempfile::TempDir,
+    _db: TestDb,
+}
+
+impl Drop for Env {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}
+
+/// A server (no worker: tests start one when they want it) and a simulated store with a generated
+/// catalog of `products` products.
+async fn env(backend: Backend, products: u64) -> Option<Env> {
+    let db = test_db(backend).await?;
+    fast_tuning();
+    productsynch_api::server::install_crypto_provider();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let dir = tempfile::tempdir().expect("dir");
+    let mut config = Config::for_tests(dir.path(), &db.url);
+    config.public_url = format!("http://{addr}").parse().expect("url");
+    let app = App::from_parts(config, db.db.clone()).expect("app");
+    let state = AppState::new(app.clone(), ApiSettings::default()).await.expect("state");
+    let router = productsynch_api::router::build(state);
+    let shutdown = CancellationToken::new();
+    let t = shutdown.clone();
+    tokio::spawn(async move { productsynch_api::server::serve(listener, router, None, t, Duration::from_secs(5)).await.expect("serve") });
+    let sim = SimStore::start(SimConfig { catalog: CatalogSource::Generated { products, seed: 7 }, webhook_retries: 0, ..SimConfig::default() })
+        .await
+        .expect("sim");
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let base = format!("http://{addr}");
+    let email = crate::helpers::unique_email("ops");
+    let r = Resp::from(
+        client
+            .post(format!("{base}/api/v1/auth/register"))
+            .json(&json!({"email": email, "password": crate::helpers::PASSWORD, "name": "Merchant"}))
+            .send()
+            .await
+            .expect("register"),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let token = r.body["accessToken"].as_str().expect("token").to_owned();
+    Some(Env { base, app, client, token, email, sim, shutdown, _dir: dir, _db: db })
+}
+
+impl Env {
+    /// Runs a worker (no scheduler) until the returned token is cancelled or the env is dropped.
+    fn start_worker(&self, id: &str) -> CancellationToken {
+        let stop = self.shutdown.child_token();
+        let opts = productsynch_core::worker::WorkerOptions { worker_id: id.into(), scheduler: false };
+        tokio::spawn(productsynch_core::worker::run_with(self.app.clone(), stop.clone(), opts));
+        stop
+    }
+
+    async fn req(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Resp {
+        let mut rb = self.client.request(method, format!("{}{}", self.base, path)).bearer_auth(&self.token);
+        if let Some(b) = body {
+            rb = rb.json(&b);
+        }
+        Resp::from(rb.send().await.expect("request")).await
+    }
+    async fn get(&self, path: &str) -> Resp {
+        self.req(reqwest::Method::GET, path, None).await
+    }
+    async fn post(&self, path: &str, body: Value) -> Resp {
+        self.req(reqwest::Method::POST, path, Some(body)).await
+    }
+    async fn put(&self, path: &str, body: Value) -> Resp {
+        self.req(reqwest::Method::PUT, path, Some(body)).await
+    }
+
+    /// The simulator's control API (`/__sim/...`).
+    async fn sim_ctl(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let mut rb = self.client.request(method, format!("{}/__sim/{path}", self.sim.base_url()));
+        if let Some(b) = body {
+            rb = rb.json(&b);
+        }
+        let r = Resp::from(rb.send().await.expect("sim control")).await;
+        assert!(r.status < 300, "sim control {path}: {} {}", r.status, r.text);
+        r.body
+    }
+
+    /// Connects the simulated store with keys entered by hand; returns the shop id.
+    async fn connect(&self, ck: &str, cs: &str) -> String {
+        let r = self.post("/api/v1/shops", json!({"storeUrl": self.sim.base_url(), "consumerKey": ck, "consumerSecret": cs})).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        assert_eq!(r.body["shop"]["isConnected"], true, "{}", r.text);
+        r.body["shopId"].as_str().expect("shopId").to_owned()
+    }
+
+    async fn wait_for(&self, what: &str, mut check: impl AsyncFnMut() -> bool) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(300);
+        while std::time::Instant::now() < deadline {
+            if check().await {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("timed out waiting for {what} (300 s)");
+    }
+
+    /// Waits until the job is finished (succeeded or dead) as its owner sees it; returns the job.
+    async fn wait_job(&self, job_id: &str) -> Value {
+        let mut last = Value::Null;
+        self.wait_for(&format!("job {job_id}"), async || {
+            let r = self.get(&format!("/api/v1/jobs/{job_id}")).await;
+            assert_eq!(r.status, 200, "{}", r.text);
+            last = r.body.clone();
+            last["status"] == "succeeded" || last["status"] == "dead"
+        })
+        .await;
+        last
+    }
+
+    /// Waits until the shop has `n` finished non-webhook batches; returns them newest first.
+    async fn wait_batches(&self, shop: &str, n: usize) -> Vec<Value> {
+        let mut out = Vec::new();
+        self.wait_for(&format!("{n} finished batches"), async || {
+            out = self.batches(shop).await.into_iter().filter(|b| b["status"] == "COMPLETED" || b["status"] == "FAILED").collect();
+            out.len() >= n
+        })
+        .await;
+        out
+    }
+
+    /// Non-webhook batches of the shop, newest first.
+    async fn batches(&self, shop: &str) -> Vec<Value> {
+        let r = self.get(&format!("/api/v1/shops/{shop}/sync/history?limit=50")).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        r.body["batches"].as_array().expect("batches").iter().filter(|b| b["syncType"] != "SINGLE_PRODUCT").cloned().collect()
+    }
+
+    async fn status(&self, shop: &str) -> Value {
+        let r = self.get(&format!("/api/v1/shops/{shop}/sync/status")).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        r.body
+    }
+
+    /// Emails of one template in the dev outbox for the owner.
+    async fn emails(&self, template: &str) -> Vec<Value> {
+        let r = self.get(&format!("/api/v1/dev/outbox?to={}", urlencode(&self.email))).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        r.body["emails"].as_array().expect("emails").iter().filter(|m| m["template"] == template).cloned().collect()
+    }
+
+    async fn product_total(&self, shop: &str) -> u64 {
+        let r = self.get(&format!("/api/v1/shops/{shop}/products?limit=1")).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        r.body["pagination"]["total"].as_u64().expect("total")
+    }
+
+    /// Products the simulated store lists through the REST API (every status but trash).
+    fn store_size(&self) -> u64 {
+        ["publish", "draft", "pending", "private"].iter().map(|s| self.sim.control().find_products(s, None).len() as u64).sum()
+    }
+}
+
+fn at(v: &Value) -> DateTime<Utc> {
+    v.as_str().unwrap_or_else(|| panic!("a timestamp, got {v}")).parse().expect("RFC 3339")
+}
+
+// ------------------------------------------------------------------ 1. sync status
+
+async fn status_shows_last_push_and_next_runs(e: Env) {
+    let _worker = e.start_worker("ops-status");
+    let (ck, cs) = e.sim.credentials();
+    let shop = e.connect(&ck, &cs).await;
+    e.wait_batches(&shop, 1).await;
+
+    // before any push
+    let st = e.status(&shop).await;
+    assert_eq!(st["isConnected"], true, "{st}");
+    assert_eq!(st["lastPush"], Value::Null, "{st}");
+    let now = Utc::now();
+    let next_sync = at(&st["next"]["sync"]);
+    assert!(next_sync > now - chrono::Duration::seconds(5) && next_sync <= now + chrono::Duration::minutes(15), "{st}");
+    assert_eq!((next_sync.minute() % 15, next_sync.second()), (0, 0), "a 15-minute slot: {st}");
+    assert_eq!(st["nextScheduledAt"], st["next"]["sync"], "{st}");
+    let next_push = at(&st["next"]["push"]);
+    assert_eq!((next_push.hour(), next_push.minute(), next_push.second()), (4, 0, 0), "the 04:00 UTC daily push: {st}");
+    assert!(next_push > now && next_push <= now + chrono::Duration::hours(24), "{st}");
+    assert_eq!(st["next"]["pushCadence"], "daily", "{st}");
+    assert_eq!(st["next"]["pushMethod"], "hosted", "{st}");
+    assert_eq!(st["last"]["status"], "COMPLETED", "{st}");
+    assert_eq!(st["productCount"].as_u64(), Some(e.store_size()), "{st}");
+
+    // a successful HTTPS push shows up with its method, item count and size
+    let receiver = FeedReceiver::start("status-token", 0).await.expect("receiver");
+    let r = e
+        .put(&format!("/api/v1/shops/{shop}/openai-config"), json!({"method": "https", "cadence": "daily", "https": {"endpoint": receiver.url(), "token": "status-token"}}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = e.post(&format!("/api/v1/shops/{shop}/sync/push"), json!({})).await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    let job = e.wait_job(r.body["jobId"].as_str().expect("jobId")).await;
+    assert_eq!(job["status"], "succeeded", "{job}");
+    let st = e.status(&shop).await;
+    let p = &st["lastPush"];
+    assert_eq!(p["status"], "succeeded", "{st}");
+    assert_eq!(p["method"], "https", "{st}");
+    assert_eq!(p["triggeredBy"], "manual", "{st}");
+    assert_eq!(p["error"], Value::Null, "{st}");
+    let uploads = receiver.uploads();
+    assert_eq!(uploads.len(), 1);
+    assert_eq!(p["items"].as_u64(), Some(uploads[0].items as u64), "{st}");
+    assert!(p["items"].as_u64().unwrap() > 0, "{st}");
+    assert!(p["bytes"].as_u64().unwrap() > 0, "{st}");
+    assert!(at(&p["at"]) <= at(&p["finishedAt"]), "{st}");
+    assert_eq!(st["next"]["pushMethod"], "https", "{st}");
+
+    // a refused push (wrong token: 401, not retried) shows up with its error
+    let r = e.put(&format!("/api/v1/shops/{shop}/openai-config"), json!({"method": "https", "https": {"endpoint": receiver.url(), "token": "wrong"}})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = e.post(&format!("/api/v1/shops/{shop}/sync/push"), json!({})).await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    let job = e.wait_job(r.body["jobId"].as_str().expect("jobId")).await;
+    assert_eq!(job["status"], "dead", "{job}");
+    let st = e.status(&shop).await;
+    assert_eq!(st["lastPush"]["status"], "failed", "{st}");
+    assert!(st["lastPush"]["error"].as_str().is_some_and(|m| m.contains("401")), "{st}");
+
+    // after-sync cadence: no scheduled push
+    let r = e.put(&format!("/api/v1/shops/{shop}/openai-config"), json!({"method": "hosted", "cadence": "after_sync"})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let st = e.status(&shop).await;
+    assert_eq!(st["next"]["pushCadence"], "after_sync", "{st}");
+    assert_eq!(st["next"]["push"], Value::Null, "{st}");
+    assert!(st["next"]["sync"].is_string(), "{st}");
+
+    // sync disabled: no scheduled sync
+    let r = e.req(reqwest::Method::PATCH, &format!("/api/v1/shops/{shop}"), Some(json!({"syncEnabled": false}))).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let st = e.status(&shop).await;
+    assert_eq!(st["next"]["sync"], Value::Null, "{st}");
+    assert_eq!(st["nextScheduledAt"], Value::Null, "{st}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_sqlite() {
+    let Some(e) = env(Backend::Sqlite, 30).await else { return };
+    status_shows_last_push_and_next_runs(e).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_postgres() {
+    let Some(e) = env(Backend::Postgres, 30).await else { return };
+    status_shows_last_push_and_next_runs(e).await;
+}
