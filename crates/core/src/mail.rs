@@ -106,13 +106,16 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "store_disconnected.html",
         r#"{% extends "base.html" %}{% block body %}<p>Hi {{ name }},</p>
-<p>We can no longer reach <strong>{{ shop_name }}</strong>: {{ reason }}</p>
-<p>Syncing is paused until the store is connected again.</p>
-<p><a href="{{ link }}">Reconnect the store</a></p>{% endblock %}"#,
+<p>ProductSynch lost access to <strong>{{ shop_name }}</strong>: {{ reason }}.</p>
+<p>We marked the store disconnected. Product syncs and feed updates are paused until you connect it again;
+the last feed stays published meanwhile.</p>
+<p><a href="{{ link }}" style="background:#228be6;color:#fff;padding:10px 16px;border-radius:4px;text-decoration:none">Reconnect the store</a></p>
+<p>Or paste this link into your browser: {{ link }}</p>
+<p>We send this once; you will hear from us again only if the store disconnects after being reconnected.</p>{% endblock %}"#,
     ),
     (
         "store_disconnected.txt",
-        "Hi {{ name }},\n\nWe can no longer reach {{ shop_name }}: {{ reason }}\n\nSyncing is paused until the store is connected again. Reconnect it here: {{ link }}\n",
+        "Hi {{ name }},\n\nProductSynch lost access to {{ shop_name }}: {{ reason }}.\n\nWe marked the store disconnected. Product syncs and feed updates are paused until you connect it again; the last feed stays published meanwhile.\n\nReconnect the store: {{ link }}\n\nWe send this once; you will hear from us again only if the store disconnects after being reconnected.\n",
     ),
 ];
 

@@ -303,3 +303,86 @@ async fn status_postgres() {
     let Some(e) = env(Backend::Postgres, 30).await else { return };
     status_shows_last_push_and_next_runs(e).await;
 }
+
+// ------------------------------------------------------------------ 2. health check
+
+/// Fires one slot of the hourly health-check schedule (what the scheduler does at HH:00) and waits
+/// for its job; returns the job's result.
+async fn run_health_check(e: &Env, slot: DateTime<Utc>) -> Value {
+    let job_id = e.app.scheduler().fire_slot("shops.health_check", slot, "test").await.expect("fire").expect("slot fired once");
+    let mut result = Value::Null;
+    e.wait_for("health check job", async || {
+        let j = e.app.jobs().get(&job_id).await.expect("job");
+        result = j.result.clone().unwrap_or(Value::Null);
+        assert_ne!(j.status, JobStatus::Dead, "health check died: {:?}", j.last_error);
+        j.status == JobStatus::Succeeded
+    })
+    .await;
+    result
+}
+
+async fn health_check_disconnects_and_emails_once(e: Env) {
+    let _worker = e.start_worker("ops-health");
+    let (ck, cs) = e.sim.credentials();
+    let shop = e.connect(&ck, &cs).await;
+    e.wait_batches(&shop, 1).await;
+    let hour = Utc::now().with_minute(0).and_then(|t| t.with_second(0)).and_then(|t| t.with_nanosecond(0)).expect("hour");
+
+    // keys that work: nothing happens
+    let r = run_health_check(&e, hour).await;
+    assert_eq!((r["checked"].as_u64(), r["disconnected"].as_u64()), (Some(1), Some(0)), "{r}");
+    assert!(e.emails("store_disconnected").await.is_empty());
+
+    // the merchant deletes our key in WooCommerce
+    e.sim_ctl(reqwest::Method::DELETE, &format!("keys/{ck}"), None).await;
+    let r = run_health_check(&e, hour + chrono::Duration::hours(1)).await;
+    assert_eq!((r["checked"].as_u64(), r["disconnected"].as_u64()), (Some(1), Some(1)), "{r}");
+    let shop_v = e.get(&format!("/api/v1/shops/{shop}")).await;
+    assert_eq!(shop_v.body["isConnected"], false, "{}", shop_v.text);
+    assert!(shop_v.body["connectionError"].as_str().is_some_and(|m| m.contains("401")), "{}", shop_v.text);
+    assert!(shop_v.body["lastHealthCheckAt"].is_string(), "{}", shop_v.text);
+    let st = e.status(&shop).await;
+    assert_eq!(st["isConnected"], false, "{st}");
+    assert_eq!(st["next"]["sync"], Value::Null, "{st}");
+    assert_eq!(st["next"]["push"], Value::Null, "{st}");
+    let mails = e.emails("store_disconnected").await;
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    let text = mails[0]["textBody"].as_str().expect("text");
+    assert!(text.contains(&format!("{}/shops/{shop}", e.base)), "{text}");
+    assert!(text.contains("401"), "{text}");
+    assert!(mails[0]["subject"].as_str().is_some_and(|s| s.contains("disconnected")), "{:?}", mails[0]);
+    assert!(mails[0]["htmlBody"].as_str().is_some_and(|h| h.contains("Reconnect the store")), "{:?}", mails[0]);
+
+    // the next hours (and a manual verify) change nothing and send nothing more
+    let r = run_health_check(&e, hour + chrono::Duration::hours(2)).await;
+    assert_eq!(r["checked"].as_u64(), Some(0), "a disconnected shop is not checked again: {r}");
+    let v = e.post(&format!("/api/v1/shops/{shop}/verify"), json!({})).await;
+    assert_eq!(v.body["connected"], false, "{}", v.text);
+    assert_eq!(e.emails("store_disconnected").await.len(), 1);
+    // a sync request is refused while disconnected
+    e.post(&format!("/api/v1/shops/{shop}/sync"), json!({})).await.assert_problem(409);
+
+    // reconnected with a new key, then that key is revoked too: a second transition, a second email
+    let key = e.sim_ctl(reqwest::Method::POST, "keys", Some(json!({"permissions": "read_write"}))).await;
+    let (ck2, cs2) = (key["consumer_key"].as_str().expect("ck").to_owned(), key["consumer_secret"].as_str().expect("cs").to_owned());
+    assert_eq!(e.connect(&ck2, &cs2).await, shop, "the same shop is reconnected");
+    let st = e.status(&shop).await;
+    assert_eq!(st["isConnected"], true, "{st}");
+    assert_eq!(st["connectionError"], Value::Null, "{st}");
+    e.sim_ctl(reqwest::Method::DELETE, &format!("keys/{ck2}"), None).await;
+    let r = run_health_check(&e, hour + chrono::Duration::hours(3)).await;
+    assert_eq!(r["disconnected"].as_u64(), Some(1), "{r}");
+    assert_eq!(e.emails("store_disconnected").await.len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_check_sqlite() {
+    let Some(e) = env(Backend::Sqlite, 10).await else { return };
+    health_check_disconnects_and_emails_once(e).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_check_postgres() {
+    let Some(e) = env(Backend::Postgres, 10).await else { return };
+    health_check_disconnects_and_emails_once(e).await;
+}

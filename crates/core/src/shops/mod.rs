@@ -431,35 +431,122 @@ pub async fn connect_keys(app: &App, shop: shops::Model, ck: &str, cs: &str, tri
     shop_view(app, shop).await
 }
 
-/// `POST /shops/:id/verify` and the health check: are the keys still good? Updates the shop.
+/// `POST /shops/:id/verify` and the hourly health check: are the keys still good? Updates the shop.
+///
+/// Only a store that refuses our keys (401/403) marks the shop disconnected; a store that is down,
+/// slow or answering garbage keeps its connection and gets `connection_error` noted. The owner is
+/// emailed (template `store_disconnected`) once per connected → disconnected transition: the
+/// transition is a conditional update, so concurrent checks cannot both send it.
 pub async fn check_connection(app: &App, shop: &shops::Model) -> Result<bool> {
     if shop.woo_consumer_key.is_empty() {
         return Ok(false);
     }
     let res = crate::sync::client::client_for(app, shop).await;
     let now = Utc::now();
-    let mut am = shop.clone().into_active_model();
-    am.last_health_check_at = Set(Some(now));
-    let ok = match &res {
+    match res {
         Ok(_) => {
+            let mut am = shop.clone().into_active_model();
+            am.last_health_check_at = Set(Some(now));
             am.is_connected = Set(true);
             am.connection_error = Set(None);
-            true
+            am.update(app.db()).await?;
+            Ok(true)
         }
-        Err(Error::Validation(errs)) => {
-            am.is_connected = Set(false);
-            am.connection_error = Set(Some(errs.first().map(|e| e.message.clone()).unwrap_or_else(|| "keys rejected".into())));
-            tracing::warn!(shop = %shop.id, "store keys stopped working; shop marked disconnected");
-            false
+        Err(Error::Validation(errs)) if errs.iter().any(|e| e.code == "invalid_keys" || e.code == "insufficient_permissions") => {
+            let reason = if errs.iter().any(|e| e.code == "insufficient_permissions") {
+                "the store refused our API keys (HTTP 403: the key lacks read/write permission)"
+            } else {
+                "the store refused our API keys (HTTP 401: the key was revoked or deleted)"
+            };
+            mark_disconnected(app, shop, reason).await?;
+            Ok(false)
         }
         Err(e) => {
-            // The store is down or slow: keep the connection, note the error.
+            // The store is down, slow, or not answering like WooCommerce right now: keep the
+            // connection, note the error.
+            let mut am = shop.clone().into_active_model();
+            am.last_health_check_at = Set(Some(now));
             am.connection_error = Set(Some(e.to_string()));
-            true
+            am.update(app.db()).await?;
+            Ok(true)
+        }
+    }
+}
+
+/// Marks a shop disconnected with `reason`. When this call made the transition (the shop was
+/// connected), the owner is emailed; returns whether it did.
+pub async fn mark_disconnected(app: &App, shop: &shops::Model, reason: &str) -> Result<bool> {
+    use sea_orm::sea_query::Expr;
+    let now = Utc::now();
+    let base = shops::Entity::update_many()
+        .col_expr(shops::Column::IsConnected, Expr::value(false))
+        .col_expr(shops::Column::ConnectionError, Expr::value(reason.to_owned()))
+        .col_expr(shops::Column::LastHealthCheckAt, Expr::value(now))
+        .col_expr(shops::Column::UpdatedAt, Expr::value(now))
+        .filter(shops::Column::Id.eq(&shop.id));
+    let changed = base.clone().filter(shops::Column::IsConnected.eq(true)).exec(app.db()).await?.rows_affected == 1;
+    if !changed {
+        base.exec(app.db()).await?;
+        return Ok(false);
+    }
+    tracing::warn!(shop = %shop.id, reason, "store keys stopped working; shop marked disconnected");
+    notify_disconnected(app, shop, reason).await;
+    Ok(true)
+}
+
+/// Emails the shop's owner that the store was disconnected (failures are logged, never raised:
+/// the transition is recorded either way and the outbox keeps the failed message).
+async fn notify_disconnected(app: &App, shop: &shops::Model, reason: &str) {
+    let user = match productsynch_db::entities::users::Entity::find_by_id(shop.user_id.clone()).one(app.db()).await {
+        Ok(Some(u)) => u,
+        Ok(None) => return,
+        Err(e) => {
+            tracing::warn!(shop = %shop.id, error = %e, "could not load the shop owner to email");
+            return;
         }
     };
-    am.update(app.db()).await?;
-    Ok(ok)
+    let name = user.name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| user.email.split('@').next().unwrap_or("there").to_owned());
+    let shop_name = if shop.shop_name.trim().is_empty() { shop.woo_store_url.clone() } else { shop.shop_name.clone() };
+    let template = crate::mail::Template::StoreDisconnected {
+        name,
+        shop_name,
+        reason: reason.to_owned(),
+        link: app.config().public_link(&format!("/shops/{}", shop.id)),
+    };
+    if let Err(e) = app.mailer().send(&user.email, &template).await {
+        tracing::warn!(shop = %shop.id, error = %e, "could not email the disconnection");
+    }
+}
+
+/// What one run of the hourly health check found.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct HealthReport {
+    pub checked: u64,
+    /// Shops whose keys were refused (now disconnected).
+    pub disconnected: u64,
+    /// Shops whose store could not be checked (kept connected).
+    pub errors: u64,
+}
+
+/// The hourly health check (`shops.health_check`): every connected shop's keys are checked; one
+/// shop's failure never stops the others.
+pub async fn health_check(app: &App) -> Result<HealthReport> {
+    let shops = shops::Entity::find().filter(shops::Column::IsConnected.eq(true)).all(app.db()).await?;
+    let mut r = HealthReport::default();
+    for s in shops {
+        r.checked += 1;
+        match check_connection(app, &s).await {
+            Ok(true) => {}
+            Ok(false) => r.disconnected += 1,
+            Err(e) => {
+                r.errors += 1;
+                tracing::warn!(shop = %s.id, error = %e, "health check of a shop failed");
+            }
+        }
+    }
+    tracing::info!(checked = r.checked, disconnected = r.disconnected, errors = r.errors, "connection health check");
+    Ok(r)
 }
 
 /// Seller and feed settings update (`PATCH /shops/:id`); `None` leaves a value as it is.

@@ -98,15 +98,8 @@ async fn schedule_all_handler(ctx: JobContext) -> JobResult {
 }
 
 async fn health_handler(ctx: JobContext) -> JobResult {
-    let shops = shops::Entity::find().filter(shops::Column::IsConnected.eq(true)).all(ctx.app.db()).await?;
-    let mut broken = 0;
-    for s in shops {
-        let ok = crate::shops::check_connection(&ctx.app, &s).await?;
-        if !ok {
-            broken += 1;
-        }
-    }
-    Ok(Some(serde_json::json!({ "disconnected": broken })))
+    let report = crate::shops::health_check(&ctx.app).await?;
+    Ok(Some(serde_json::to_value(report).unwrap_or_default()))
 }
 
 /// A batch as the API shows it.
