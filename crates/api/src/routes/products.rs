@@ -3,7 +3,10 @@
 use axum::Json;
 use crate::routes::shops::RawBody;
 use axum::extract::{Query, State};
-use productsynch_core::products::{self, BulkRequest, ProductPatch, ProductQuery};
+use axum::http::StatusCode;
+use productsynch_core::products::{self, BulkOutcome, BulkRequest, ProductPatch, ProductQuery};
+use serde::Serialize;
+use utoipa::ToSchema;
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -77,12 +80,52 @@ async fn preview_product(State(state): State<AppState>, s: OwnedShop, ApiPath(Pr
     Ok(Json(products::preview(&state.app, &s.shop, &pid).await?))
 }
 
+/// `POST /products/bulk` body.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct BulkBody {
+    /// `include`, `exclude`, `enable_search`, `disable_search`, `enable_checkout`, `disable_checkout` or `reset_overrides`.
+    #[schema(example = "exclude")]
+    pub action: String,
+    /// Selected product ids (1 to 10,000); or `filter`.
+    pub ids: Option<Vec<String>>,
+    /// Everything matching these `GET /products` filters (`search`, `status`, `syncStatus`, `availability`,
+    /// `aiEnriched`, `valid`, `hasOverrides`, `category`).
+    #[schema(value_type = Option<Object>)]
+    pub filter: Option<Value>,
+}
+
+/// What a bulk action did (200) or queued (202).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkResult {
+    pub action: String,
+    /// Products matching `ids` / `filter` when the request arrived.
+    pub matched: u64,
+    /// Products changed (inline runs only).
+    pub affected: Option<u64>,
+    /// The background job (when more than `BULK_INLINE_MAX` = 500 products match); follow it at `GET /jobs/{jobId}`.
+    pub job_id: Option<String>,
+}
+
 /// Bulk include/exclude, search/checkout flags, reset overrides — over `ids` or a `filter`.
+/// Up to 500 matching products are changed at once (200); more run as a job (202 with `jobId`,
+/// progress at `GET /jobs/{jobId}`).
 #[utoipa::path(post, path = "/shops/{id}/products/bulk", tag = "products", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Shop id")),
-    responses((status = 200, description = "`{action, affected}`"),
+    request_body = BulkBody,
+    responses((status = 200, description = "Applied now", body = BulkResult),
+        (status = 202, description = "Queued as a job (more than 500 products match)", body = BulkResult),
         (status = 422, description = "Invalid request", body = Problem, content_type = "application/problem+json")))]
-async fn bulk_products(State(state): State<AppState>, s: OwnedShop, RawBody(body): RawBody) -> ApiResult<Json<Value>> {
+async fn bulk_products(State(state): State<AppState>, s: OwnedShop, RawBody(body): RawBody) -> ApiResult<(StatusCode, Json<BulkResult>)> {
     let req: BulkRequest = parse_json(&body)?;
-    Ok(Json(products::bulk(&state.app, &s.shop, req).await?))
+    Ok(match products::bulk(&state.app, &s.shop, req).await? {
+        BulkOutcome::Done { action, matched, affected } => {
+            (StatusCode::OK, Json(BulkResult { action, matched, affected: Some(affected), job_id: None }))
+        }
+        BulkOutcome::Queued { action, matched, job_id } => {
+            (StatusCode::ACCEPTED, Json(BulkResult { action, matched, affected: None, job_id: Some(job_id) }))
+        }
+    })
 }

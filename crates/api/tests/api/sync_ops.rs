@@ -386,3 +386,89 @@ async fn health_check_postgres() {
     let Some(e) = env(Backend::Postgres, 10).await else { return };
     health_check_disconnects_and_emails_once(e).await;
 }
+
+// ------------------------------------------------------------------ 3. bulk as a job
+
+async fn bulk_large_runs_as_job(e: Env) {
+    let inline_max = productsynch_core::products::BULK_INLINE_MAX;
+    let _worker = e.start_worker("ops-bulk");
+    let (ck, cs) = e.sim.credentials();
+    let shop = e.connect(&ck, &cs).await;
+    e.wait_batches(&shop, 1).await;
+    let total = e.product_total(&shop).await;
+    assert!(total > inline_max, "the catalog must exceed the inline limit: {total}");
+
+    // a small selection is applied inline
+    let list = e.get(&format!("/api/v1/shops/{shop}/products?limit=5&sort=wooProductId")).await;
+    let ids: Vec<Value> = list.body["products"].as_array().expect("products").iter().map(|p| p["id"].clone()).collect();
+    let r = e.post(&format!("/api/v1/shops/{shop}/products/bulk"), json!({"action": "disable_search", "ids": ids})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!((r.body["affected"].as_u64(), r.body["matched"].as_u64()), (Some(5), Some(5)), "{}", r.text);
+    assert_eq!(r.body["jobId"], Value::Null, "{}", r.text);
+    let off = e.get(&format!("/api/v1/shops/{shop}/products?limit=200&sort=wooProductId")).await;
+    let flags: Vec<bool> = off.body["products"].as_array().unwrap().iter().take(6).map(|p| p["feedEnableSearch"].as_bool().unwrap()).collect();
+    assert_eq!(flags, vec![false, false, false, false, false, true]);
+
+    // a filter over the whole catalog runs as a job
+    let r = e.post(&format!("/api/v1/shops/{shop}/products/bulk"), json!({"action": "exclude", "filter": {}})).await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    assert_eq!(r.body["matched"].as_u64(), Some(total), "{}", r.text);
+    assert_eq!(r.body["affected"], Value::Null, "{}", r.text);
+    let job_id = r.body["jobId"].as_str().expect("jobId").to_owned();
+    let job = e.wait_job(&job_id).await;
+    assert_eq!(job["status"], "succeeded", "{job}");
+    assert_eq!(job["kind"], "products.bulk", "{job}");
+    assert_eq!(job["shopId"], shop, "{job}");
+    assert_eq!(job["result"]["affected"].as_u64(), Some(total), "{job}");
+    assert_eq!(job["progress"]["current"].as_u64(), Some(total), "{job}");
+    assert_eq!(job["progress"]["total"].as_u64(), Some(total), "{job}");
+    let ex = e.get(&format!("/api/v1/shops/{shop}/products?status=EXCLUDED&limit=1")).await;
+    assert_eq!(ex.body["pagination"]["total"].as_u64(), Some(total), "{}", ex.text);
+    let pv = e.get(&format!("/api/v1/shops/{shop}/products/{}/preview-feed", ids[0].as_str().unwrap())).await;
+    assert_eq!(pv.body["items"], json!([]), "an excluded product has no feed items: {}", pv.text);
+
+    // another user cannot follow the job
+    let other = crate::helpers::unique_email("other");
+    let o = Resp::from(
+        e.client.post(format!("{}/api/v1/auth/register", e.base)).json(&json!({"email": other, "password": crate::helpers::PASSWORD, "name": "O"})).send().await.unwrap(),
+    )
+    .await;
+    let tok = o.body["accessToken"].as_str().unwrap();
+    let r = Resp::from(e.client.get(format!("{}/api/v1/jobs/{job_id}", e.base)).bearer_auth(tok).send().await.unwrap()).await;
+    assert_eq!(r.status, 404, "{}", r.text);
+
+    // a filter matching few products is inline again; bad requests are 422 with the field
+    let sku = list.body["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["sku"].as_str())
+        .find(|s| !s.is_empty() && s.is_ascii())
+        .expect("a product with a SKU")
+        .to_owned();
+    let r = e.post(&format!("/api/v1/shops/{shop}/products/bulk"), json!({"action": "include", "filter": {"search": sku}})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let matched = r.body["matched"].as_u64().unwrap();
+    assert!((1..=inline_max).contains(&matched), "{}", r.text);
+    assert_eq!(r.body["affected"].as_u64(), Some(matched), "{}", r.text);
+    let back = e.get(&format!("/api/v1/shops/{shop}/products?status=EXCLUDED&limit=1")).await;
+    assert_eq!(back.body["pagination"]["total"].as_u64(), Some(total - matched), "{}", back.text);
+    let bad = e.post(&format!("/api/v1/shops/{shop}/products/bulk"), json!({"action": "explode", "filter": {}})).await;
+    bad.assert_problem(422);
+    assert_eq!(bad.field_codes(), vec![("action".to_owned(), "invalid_value".to_owned())]);
+    let bad = e.post(&format!("/api/v1/shops/{shop}/products/bulk"), json!({"action": "include"})).await;
+    bad.assert_problem(422);
+    assert_eq!(bad.field_codes(), vec![("ids".to_owned(), "required".to_owned())]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_job_sqlite() {
+    let Some(e) = env(Backend::Sqlite, 540).await else { return };
+    bulk_large_runs_as_job(e).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_job_postgres() {
+    let Some(e) = env(Backend::Postgres, 540).await else { return };
+    bulk_large_runs_as_job(e).await;
+}

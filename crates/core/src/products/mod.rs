@@ -21,7 +21,7 @@ use feed::FeedContext;
 pub const MAX_LIMIT: u64 = 200;
 
 /// Query of `GET /products`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ProductQuery {
     pub page: Option<u64>,
@@ -448,7 +448,7 @@ pub async fn preview(app: &App, shop: &shops::Model, product_id: &str) -> Result
 }
 
 /// `POST /products/bulk`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct BulkRequest {
     /// `include`, `exclude`, `enable_search`, `disable_search`, `enable_checkout`, `disable_checkout`, `reset_overrides`.
@@ -458,75 +458,195 @@ pub struct BulkRequest {
     pub filter: Option<ProductQuery>,
 }
 
-pub async fn bulk(app: &App, shop: &shops::Model, req: BulkRequest) -> Result<Value> {
-    let mut cond = match (&req.ids, &req.filter) {
+/// The bulk actions.
+pub const BULK_ACTIONS: &[&str] =
+    &["include", "exclude", "enable_search", "disable_search", "enable_checkout", "disable_checkout", "reset_overrides"];
+
+/// A bulk request matching more products than this runs as a background job (`products.bulk`,
+/// answered `202 {jobId}`; progress at `GET /api/v1/jobs/:id`); up to this many are applied
+/// inline (`200 {affected}`). Each product costs a feed recompute (~1-3 ms), so 500 keeps the
+/// inline answer well under a second.
+pub const BULK_INLINE_MAX: u64 = 500;
+
+/// Job kind of a large bulk action.
+pub const BULK_JOB: &str = "products.bulk";
+
+/// Products handled per transaction (and per progress report) by a bulk action.
+const BULK_PAGE: u64 = 200;
+
+/// What `bulk` did: applied now, or queued as a job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BulkOutcome {
+    Done { action: String, matched: u64, affected: u64 },
+    Queued { action: String, matched: u64, job_id: String },
+}
+
+/// Payload of [`BULK_JOB`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkJob {
+    pub shop_id: String,
+    pub request: BulkRequest,
+}
+
+fn bulk_condition(shop: &shops::Model, req: &BulkRequest) -> Result<Condition> {
+    if !BULK_ACTIONS.contains(&req.action.as_str()) {
+        return Err(Error::invalid("action", "invalid_value", &format!("Unknown action {:?}; one of {}.", req.action, BULK_ACTIONS.join(", "))));
+    }
+    let cond = match (&req.ids, &req.filter) {
         (Some(ids), None) => {
             if ids.is_empty() || ids.len() > 10_000 {
                 return Err(Error::invalid("ids", "out_of_range", "Between 1 and 10000 ids."));
             }
-            Condition::all().add(products::Column::ShopId.eq(&shop.id)).add(products::Column::Id.is_in(ids.clone()))
+            Condition::all().add(products::Column::Id.is_in(ids.clone()))
         }
         (None, Some(f)) => filter_condition(&shop.id, f)?,
         _ => return Err(Error::invalid("ids", "required", "Give either ids or filter.")),
     };
-    cond = cond.add(products::Column::ShopId.eq(&shop.id));
-    let now = Utc::now();
-    let upd = products::Entity::update_many().filter(cond.clone()).col_expr(products::Column::UpdatedAt, Expr::value(now));
-    let affected = match req.action.as_str() {
-        "include" | "exclude" => {
-            let ids: Vec<products::Model> = products::Entity::find().filter(cond).all(app.db()).await?;
-            let mut n = 0u64;
-            for p in ids {
-                let mut am = p.clone().into_active_model();
-                am.status = Set(if req.action == "exclude" {
-                    ProductStatus::Excluded
-                } else if p.is_valid || p.status == ProductStatus::Excluded {
-                    ProductStatus::Synced
-                } else {
-                    ProductStatus::Error
-                });
-                let p2 = am.update(app.db()).await?;
-                let extra = manual_extra(app, &p2.id).await?;
-                recompute(app, shop, &p2, extra.as_ref()).await?;
-                n += 1;
+    Ok(cond.add(products::Column::ShopId.eq(&shop.id)))
+}
+
+/// `POST /products/bulk`: validates the request, counts the products it matches, and applies it
+/// now (≤ [`BULK_INLINE_MAX`]) or queues a [`BULK_JOB`] owned by the shop's owner.
+pub async fn bulk(app: &App, shop: &shops::Model, req: BulkRequest) -> Result<BulkOutcome> {
+    let cond = bulk_condition(shop, &req)?;
+    let matched = products::Entity::find().filter(cond).count(app.db()).await?;
+    if matched > BULK_INLINE_MAX {
+        let job = crate::jobs::NewJob::new(
+            crate::jobs::queues::PRODUCT_SYNC,
+            BULK_JOB,
+            BulkJob { shop_id: shop.id.clone(), request: req.clone() },
+        )
+        .for_user(shop.user_id.clone())
+        .for_shop(shop.id.clone());
+        let enq = app.jobs().enqueue(job).await?;
+        tracing::info!(shop = %shop.id, action = %req.action, matched, job = %enq.id, "bulk action queued");
+        return Ok(BulkOutcome::Queued { action: req.action, matched, job_id: enq.id });
+    }
+    let affected = run_bulk(app, shop, &req, None).await?;
+    Ok(BulkOutcome::Done { action: req.action, matched, affected })
+}
+
+/// The `products.bulk` job: applies the request page by page, reporting progress. Every action is
+/// idempotent, so a retried job simply runs again.
+pub async fn bulk_handler(ctx: crate::jobs::JobContext) -> crate::jobs::JobResult {
+    let job: BulkJob = ctx.payload()?;
+    let shop = crate::sync::shop_by_id(&ctx.app, &job.shop_id).await?;
+    let affected = run_bulk(&ctx.app, &shop, &job.request, Some(&ctx)).await?;
+    Ok(Some(json!({"action": job.request.action, "affected": affected})))
+}
+
+/// Applies a bulk request over every matching product in keyset pages of [`BULK_PAGE`] (never the
+/// whole selection in memory), one transaction per page; then queues the feed regeneration.
+pub async fn run_bulk(app: &App, shop: &shops::Model, req: &BulkRequest, ctx: Option<&crate::jobs::JobContext>) -> Result<u64> {
+    let cond = bulk_condition(shop, req)?;
+    let total = match ctx {
+        Some(_) => Some(products::Entity::find().filter(cond.clone()).count(app.db()).await?),
+        None => None,
+    };
+    let conn = crate::sync::engine::connection(app, &shop.id).await?;
+    let fctx = FeedContext::new(shop, conn.as_ref());
+    let mut last = String::new();
+    let mut affected = 0u64;
+    if let Some(c) = ctx {
+        let _ = c.progress(0, total, Some("products")).await;
+    }
+    loop {
+        let ids: Vec<String> = products::Entity::find()
+            .select_only()
+            .column(products::Column::Id)
+            .filter(cond.clone())
+            .filter(products::Column::Id.gt(last.clone()))
+            .order_by_asc(products::Column::Id)
+            .limit(BULK_PAGE)
+            .into_tuple()
+            .all(app.db())
+            .await?;
+        let Some(l) = ids.last() else { break };
+        last = l.clone();
+        affected += bulk_page(app, shop, &fctx, &req.action, &ids).await?;
+        if let Some(c) = ctx {
+            if c.cancel.is_cancelled() {
+                return Err(Error::Unavailable("worker shutting down; the bulk action runs again later".into()));
             }
-            n
+            let _ = c.progress(affected, total.map(|t| std::cmp::Ord::max(t, affected)), Some("products")).await;
         }
-        "enable_search" | "disable_search" => {
-            upd.col_expr(products::Column::FeedEnableSearch, Expr::value(req.action == "enable_search")).exec(app.db()).await?.rows_affected
+        if (ids.len() as u64) < BULK_PAGE {
+            break;
         }
-        "enable_checkout" | "disable_checkout" => {
-            upd.col_expr(products::Column::FeedEnableCheckout, Expr::value(req.action == "enable_checkout")).exec(app.db()).await?.rows_affected
-        }
-        "reset_overrides" => {
-            let rows: Vec<products::Model> = products::Entity::find().filter(cond).all(app.db()).await?;
-            let mut n = 0u64;
-            for p in rows {
-                product_manual_fields::Entity::delete_by_id(p.id.clone()).exec(app.db()).await?;
-                let mut am = p.into_active_model();
+    }
+    if affected > 0 {
+        crate::sync::engine::after_change(app, shop).await;
+    }
+    Ok(affected)
+}
+
+/// One page of a bulk action in one transaction: the change, then the feed recompute of each product.
+async fn bulk_page(app: &App, shop: &shops::Model, fctx: &FeedContext, action: &str, ids: &[String]) -> Result<u64> {
+    use sea_orm::TransactionTrait;
+    let rows = products::Entity::find()
+        .filter(products::Column::ShopId.eq(&shop.id))
+        .filter(products::Column::Id.is_in(ids.to_vec()))
+        .all(app.db())
+        .await?;
+    let mut vars: std::collections::HashMap<String, Vec<product_variants::Model>> = std::collections::HashMap::new();
+    for v in product_variants::Entity::find()
+        .filter(product_variants::Column::ProductId.is_in(ids.to_vec()))
+        .order_by_asc(product_variants::Column::WooVariationId)
+        .all(app.db())
+        .await?
+    {
+        vars.entry(v.product_id.clone()).or_default().push(v);
+    }
+    let mut extras: std::collections::HashMap<String, Value> = product_manual_fields::Entity::find()
+        .filter(product_manual_fields::Column::ProductId.is_in(ids.to_vec()))
+        .all(app.db())
+        .await?
+        .into_iter()
+        .map(|m| (m.product_id, m.fields))
+        .collect();
+    let now = Utc::now();
+    let txn = app.db().begin().await?;
+    if action == "reset_overrides" {
+        product_manual_fields::Entity::delete_many().filter(product_manual_fields::Column::ProductId.is_in(ids.to_vec())).exec(&txn).await?;
+        extras.clear();
+    }
+    let mut n = 0u64;
+    for p in rows {
+        let mut am = p.clone().into_active_model();
+        match action {
+            "exclude" => am.status = Set(ProductStatus::Excluded),
+            "include" => {
+                if p.status == ProductStatus::Excluded {
+                    am.status = Set(ProductStatus::Synced);
+                }
+            }
+            "enable_search" | "disable_search" => am.feed_enable_search = Set(action == "enable_search"),
+            "enable_checkout" | "disable_checkout" => am.feed_enable_checkout = Set(action == "enable_checkout"),
+            "reset_overrides" => {
                 am.manual_title = Set(None);
                 am.manual_description = Set(None);
                 am.manual_category = Set(None);
                 am.manual_keywords = Set(None);
                 am.manual_q_and_a = Set(None);
                 am.manual_override = Set(false);
-                am.updated_at = Set(now);
-                let p2 = am.update(app.db()).await?;
-                recompute(app, shop, &p2, None).await?;
-                n += 1;
             }
-            n
+            other => return Err(Error::invalid("action", "invalid_value", &format!("Unknown action {other:?}."))),
         }
-        other => return Err(Error::invalid("action", "invalid_value", &format!("Unknown action {other:?}."))),
-    };
-    if matches!(req.action.as_str(), "enable_search" | "disable_search" | "enable_checkout" | "disable_checkout") {
-        // Flags change the feed items: recompute the affected products.
-        let rows: Vec<products::Model> = products::Entity::find().filter(Condition::all().add(products::Column::ShopId.eq(&shop.id)).add(products::Column::UpdatedAt.eq(now))).all(app.db()).await?;
-        for p in rows {
-            let extra = manual_extra(app, &p.id).await?;
-            recompute(app, shop, &p, extra.as_ref()).await?;
+        am.updated_at = Set(now);
+        let p2 = am.update(&txn).await?;
+        let out = feed::recompute_stored(&txn, fctx, &p2, vars.get(&p2.id).map(Vec::as_slice).unwrap_or(&[]), extras.get(&p2.id)).await?;
+        // Status follows validity unless excluded.
+        if out.status != ProductStatus::Excluded {
+            let s = if out.is_valid { ProductStatus::Synced } else { ProductStatus::Error };
+            if s != out.status {
+                let mut am = out.into_active_model();
+                am.status = Set(s);
+                am.update(&txn).await?;
+            }
         }
+        n += 1;
     }
-    crate::sync::engine::after_change(app, shop).await;
-    Ok(json!({"action": req.action, "affected": affected}))
+    txn.commit().await?;
+    Ok(n)
 }

@@ -50,6 +50,8 @@ pub fn register(app: &App) -> Result<()> {
     app.jobs().register(WEBHOOK_JOB, webhooks::webhook_handler);
     app.jobs().register(SCHEDULE_ALL_JOB, schedule_all_handler);
     app.jobs().register(HEALTH_JOB, health_handler);
+    // Large `POST /products/bulk` requests (the products module has no register of its own).
+    app.jobs().register(crate::products::BULK_JOB, crate::products::bulk_handler);
     app.scheduler().register(
         "sync.incremental",
         every::FIFTEEN_MINUTES,
