@@ -472,3 +472,137 @@ async fn bulk_job_postgres() {
     let Some(e) = env(Backend::Postgres, 540).await else { return };
     bulk_large_runs_as_job(e).await;
 }
+
+// ------------------------------------------------------------------ 4. crash-resume
+
+/// The progress (cursor) of the batch a sync job runs, if it started one.
+async fn progress_of_job(e: &Env, job_id: &str) -> Option<sync_batch_progress::Model> {
+    use productsynch_db::entities::sync_batches;
+    let b = sync_batches::Entity::find().filter(sync_batches::Column::JobId.eq(job_id)).one(e.app.db()).await.expect("batch")?;
+    sync_batch_progress::Entity::find_by_id(b.id).one(e.app.db()).await.expect("progress")
+}
+
+async fn progress_of_batch(e: &Env, batch_id: &str) -> sync_batch_progress::Model {
+    sync_batch_progress::Entity::find_by_id(batch_id.to_owned()).one(e.app.db()).await.expect("progress").expect("a progress row")
+}
+
+/// Claims the shop's queued sync job as `worker`, runs it, and kills it (drops the running future,
+/// as a crashed process would) once at least two pages are done. Returns the claimed job.
+async fn crash_mid_sync(e: &Env, shop: &str, worker: &str) -> jobs::Model {
+    let claimed = e.app.jobs().claim(worker, &[productsynch_core::sync::SYNC_JOB.to_owned()], 1).await.expect("claim");
+    let job = claimed.into_iter().next().expect("a queued sync job");
+    assert_eq!(job.shop_id.as_deref(), Some(shop));
+    let payload: SyncJob = serde_json::from_value(job.payload.clone()).expect("payload");
+    let ctx = JobContext { job: job.clone(), app: e.app.clone(), worker_id: worker.to_owned(), cancel: CancellationToken::new() };
+    // Every store answer takes a while, so the sync is still mid-way when we kill it.
+    e.sim.control().set_faults(Faults { latency_ms: 40, ..Faults::default() });
+    let run = tokio::spawn(async move { productsynch_core::sync::engine::run(&ctx, &payload).await });
+    e.wait_for("two pages done", async || progress_of_job(e, &job.id).await.is_some_and(|p| p.pages_done >= 2)).await;
+    // Freeze the store so no further page can finish, then kill the worker.
+    e.sim.control().set_faults(Faults { latency_ms: 60_000, ..Faults::default() });
+    run.abort();
+    assert!(run.await.is_err_and(|err| err.is_cancelled()), "the sync finished before it could be killed");
+    e.sim.control().clear_faults();
+    job
+}
+
+async fn crash_resume(e: Env) {
+    let (ck, cs) = e.sim.credentials();
+    let shop = e.connect(&ck, &cs).await; // queues the initial FULL sync; no worker runs yet
+    let n = e.store_size();
+
+    // --- A: the worker dies; its lease expires; the same job resumes the batch at its cursor
+    let job = crash_mid_sync(&e, &shop, "w1").await;
+    let p = progress_of_job(&e, &job.id).await.expect("progress");
+    assert!(p.pages_done >= 2 && p.pages_done < p.total_pages, "killed mid-way: {p:?}");
+    let crashed_at = p.pages_done;
+    let live = e.get(&format!("/api/v1/shops/{shop}/sync/status")).await;
+    assert_eq!(live.body["current"]["status"], "SYNCING", "{}", live.text);
+    assert_eq!(live.body["current"]["pagesDone"].as_i64(), Some(crashed_at as i64), "{}", live.text);
+    // while the job is held, a second sync request returns the same job (never two at once)
+    let again = e.post(&format!("/api/v1/shops/{shop}/sync"), json!({"type": "FULL"})).await;
+    assert_eq!(again.status, 202, "{}", again.text);
+    assert_eq!((again.body["jobId"].as_str(), again.body["created"].as_bool()), (Some(job.id.as_str()), Some(false)), "{}", again.text);
+    // the lease runs out (the worker is gone) and the reaper re-queues the job
+    jobs::Entity::update_many()
+        .col_expr(jobs::Column::LockedUntil, sea_orm::sea_query::Expr::value(Utc::now() - chrono::Duration::seconds(1)))
+        .filter(jobs::Column::Id.eq(&job.id))
+        .exec(e.app.db())
+        .await
+        .expect("expire lease");
+    assert_eq!(e.app.jobs().reap_expired().await.expect("reap"), 1);
+    let claimed = e.app.jobs().claim("w2", &[productsynch_core::sync::SYNC_JOB.to_owned()], 1).await.expect("claim");
+    let job2 = claimed.into_iter().next().expect("the re-queued job");
+    assert_eq!((job2.id.as_str(), job2.attempts), (job.id.as_str(), 2));
+    let payload: SyncJob = serde_json::from_value(job2.payload.clone()).expect("payload");
+    // the first worker, if it were still alive, has lost the job: it may not write anything
+    let zombie = JobContext { job: job.clone(), app: e.app.clone(), worker_id: "w1".into(), cancel: CancellationToken::new() };
+    assert!(productsynch_core::sync::engine::run(&zombie, &payload).await.is_err(), "a worker without the lease must not sync");
+    assert_eq!(progress_of_batch(&e, &p.batch_id).await.pages_done, crashed_at, "the zombie wrote a page");
+    // the new holder resumes and finishes the same batch
+    let ctx = JobContext { job: job2.clone(), app: e.app.clone(), worker_id: "w2".into(), cancel: CancellationToken::new() };
+    let summary = productsynch_core::sync::engine::run(&ctx, &payload).await.expect("resumed sync");
+    assert!(e.app.jobs().complete(&job2.id, "w2", Some(serde_json::to_value(&summary).unwrap())).await.unwrap());
+    assert_eq!(summary.batch_id, p.batch_id, "the same batch continued");
+    assert_eq!((summary.created, summary.unchanged, summary.failed), (n as i64, 0, 0), "resumed, not restarted: {summary:?}");
+    let batches = e.batches(&shop).await;
+    assert_eq!(batches.len(), 1, "{batches:?}");
+    assert_eq!(batches[0]["status"], "COMPLETED");
+    assert_eq!(batches[0]["pagesDone"], batches[0]["totalPages"], "{:?}", batches[0]);
+    assert_eq!(e.product_total(&shop).await, n);
+
+    // --- B: a job dies for good (dead-lettered) mid-sync; the next sync adopts its batch
+    let ids: Vec<String> = productsynch_db::entities::products::Entity::find()
+        .filter(productsynch_db::entities::products::Column::ShopId.eq(&shop))
+        .all(e.app.db())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    productsynch_core::sync::engine::delete_products(e.app.db(), &ids).await.unwrap();
+    let r = e.post(&format!("/api/v1/shops/{shop}/sync"), json!({"type": "FULL"})).await;
+    assert_eq!((r.status, r.body["created"].as_bool()), (202, Some(true)), "{}", r.text);
+    let dead_job = crash_mid_sync(&e, &shop, "w3").await;
+    let p2 = progress_of_job(&e, &dead_job.id).await.expect("progress");
+    assert_ne!(p2.batch_id, p.batch_id);
+    assert!(p2.pages_done >= 2 && p2.pages_done < p2.total_pages, "{p2:?}");
+    jobs::Entity::update_many()
+        .col_expr(jobs::Column::Status, sea_orm::sea_query::Expr::value("dead"))
+        .col_expr(jobs::Column::DedupeKey, sea_orm::sea_query::Expr::value(Option::<String>::None))
+        .col_expr(jobs::Column::LockedBy, sea_orm::sea_query::Expr::value(Option::<String>::None))
+        .filter(jobs::Column::Id.eq(&dead_job.id))
+        .exec(e.app.db())
+        .await
+        .unwrap();
+    // an INCREMENTAL sync (what the 15-minute schedule runs) picks the full batch up where it stopped
+    let r = e.post(&format!("/api/v1/shops/{shop}/sync"), json!({"type": "INCREMENTAL"})).await;
+    assert_eq!((r.status, r.body["created"].as_bool()), (202, Some(true)), "{}", r.text);
+    let new_job = r.body["jobId"].as_str().unwrap().to_owned();
+    let dup = e.post(&format!("/api/v1/shops/{shop}/sync"), json!({"type": "FULL"})).await;
+    assert_eq!(dup.body["jobId"].as_str(), Some(new_job.as_str()), "one live sync per shop: {}", dup.text);
+    let _worker = e.start_worker("w4");
+    let job = e.wait_job(&new_job).await;
+    assert_eq!(job["status"], "succeeded", "{job}");
+    assert_eq!(job["result"]["batchId"].as_str(), Some(p2.batch_id.as_str()), "{job}");
+    assert_eq!((job["result"]["created"].as_u64(), job["result"]["unchanged"].as_u64()), (Some(n), Some(0)), "{job}");
+    let batches = e.batches(&shop).await;
+    assert_eq!(batches.len(), 2, "no third batch: {batches:?}");
+    assert_eq!(batches[0]["id"].as_str(), Some(p2.batch_id.as_str()));
+    assert_eq!(batches[0]["syncType"], "MANUAL", "continued as the full sync it was");
+    assert_eq!(batches[0]["status"], "COMPLETED");
+    assert_eq!(batches[0]["jobId"].as_str(), Some(new_job.as_str()));
+    assert_eq!(e.product_total(&shop).await, n);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crash_resume_sqlite() {
+    let Some(e) = env(Backend::Sqlite, 150).await else { return };
+    crash_resume(e).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crash_resume_postgres() {
+    let Some(e) = env(Backend::Postgres, 150).await else { return };
+    crash_resume(e).await;
+}

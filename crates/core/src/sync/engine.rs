@@ -9,8 +9,8 @@ use productsynch_db::ids;
 use productsynch_woo::model::{Product, Variation};
 use productsynch_woo::{Client, Malformed, Parsed};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect,
+    Set, TransactionTrait,
 };
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -92,6 +92,22 @@ pub struct Fetched {
 /// Upserts fetched products (one transaction), recomputing the feed of each changed one.
 /// `guard_older`: never overwrite a stored product with an older `date_modified` (webhooks).
 pub async fn upsert_products(app: &App, shop: &shops::Model, fctx: &FeedContext, fetched: Vec<Fetched>, guard_older: bool) -> Result<Counts> {
+    let txn = app.db().begin().await?;
+    let counts = upsert_products_in(app, &txn, shop, fctx, fetched, guard_older).await?;
+    txn.commit().await?;
+    Ok(counts)
+}
+
+/// [`upsert_products`] writing inside the caller's transaction (reads go through the pool), so a
+/// sync page's products and its checkpoint commit together.
+pub async fn upsert_products_in(
+    app: &App,
+    txn: &DatabaseTransaction,
+    shop: &shops::Model,
+    fctx: &FeedContext,
+    fetched: Vec<Fetched>,
+    guard_older: bool,
+) -> Result<Counts> {
     let mut counts = Counts::default();
     if fetched.is_empty() {
         return Ok(counts);
@@ -118,7 +134,6 @@ pub async fn upsert_products(app: &App, shop: &shops::Model, fctx: &FeedContext,
             .collect()
     };
     let now = Utc::now();
-    let txn = app.db().begin().await?;
     for f in fetched {
         let p = &f.product.item;
         let woo_id = p.id as i64;
@@ -191,8 +206,8 @@ pub async fn upsert_products(app: &App, shop: &shops::Model, fctx: &FeedContext,
         am.checksum = Set(Some(sum));
         am.updated_at = Set(now);
         let saved = match old {
-            Some(_) => am.update(&txn).await,
-            None => am.insert(&txn).await,
+            Some(_) => am.update(txn).await,
+            None => am.insert(txn).await,
         };
         let saved = match saved {
             Ok(s) => s,
@@ -201,7 +216,7 @@ pub async fn upsert_products(app: &App, shop: &shops::Model, fctx: &FeedContext,
                 continue;
             }
         };
-        product_variants::Entity::delete_many().filter(product_variants::Column::ProductId.eq(&saved.id)).exec(&txn).await?;
+        product_variants::Entity::delete_many().filter(product_variants::Column::ProductId.eq(&saved.id)).exec(txn).await?;
         if !f.variations.is_empty() {
             let rows: Vec<product_variants::ActiveModel> = f
                 .variations
@@ -228,7 +243,7 @@ pub async fn upsert_products(app: &App, shop: &shops::Model, fctx: &FeedContext,
                     updated_at: Set(now),
                 })
                 .collect();
-            product_variants::Entity::insert_many(rows).exec_without_returning(&txn).await?;
+            product_variants::Entity::insert_many(rows).exec_without_returning(txn).await?;
         }
         if old.is_some() {
             counts.updated += 1;
@@ -237,7 +252,6 @@ pub async fn upsert_products(app: &App, shop: &shops::Model, fctx: &FeedContext,
         }
         counts.changed_ids.push(woo_id);
     }
-    txn.commit().await?;
     Ok(counts)
 }
 
@@ -341,8 +355,16 @@ pub async fn run(ctx: &JobContext, job: &SyncJob) -> std::result::Result<Summary
     if !shop.is_connected {
         return Err(JobError::Permanent(anyhow::anyhow!("shop {} is not connected", shop.id)));
     }
-    // The batch of this job: resume it after a crash, else start one.
-    let existing = sync_batches::Entity::find().filter(sync_batches::Column::JobId.eq(ctx.id())).one(app.db()).await?;
+    // A job whose lease this worker lost (reaped and handed to another worker) must not run.
+    if !app.jobs().heartbeat(ctx.id(), &ctx.worker_id).await? {
+        return Err(retry(format!("job {} is no longer held by worker {}", ctx.id(), ctx.worker_id)));
+    }
+    // The batch of this job: resume it after a crash; else adopt a batch of the shop that a dead
+    // job left running; else start one.
+    let mut existing = sync_batches::Entity::find().filter(sync_batches::Column::JobId.eq(ctx.id())).one(app.db()).await?;
+    if existing.is_none() && job.sync_type != SyncType::SingleProduct {
+        existing = adopt_orphan(app, &shop, job, ctx.id()).await?;
+    }
     let (batch, mut progress) = match existing {
         Some(b) if b.status == SyncStatus::Syncing || b.status == SyncStatus::Pending => {
             let p = sync_batch_progress::Entity::find_by_id(b.id.clone()).one(app.db()).await?;
@@ -391,11 +413,12 @@ pub async fn run(ctx: &JobContext, job: &SyncJob) -> std::result::Result<Summary
         }
     };
     set_shop_status(app, &shop.id, SyncStatus::Syncing, None).await?;
-    match run_batch(ctx, job, &shop, &batch, &mut progress).await {
+    match run_batch(ctx, &shop, &batch, &mut progress).await {
         Ok(s) => Ok(s),
         Err(e) => {
             let last_attempt = ctx.job.attempts >= ctx.job.max_attempts || matches!(e, JobError::Permanent(_));
-            if last_attempt {
+            // Never fail a batch that another worker took over.
+            if last_attempt && app.jobs().heartbeat(ctx.id(), &ctx.worker_id).await.unwrap_or(false) {
                 let msg = e.to_string();
                 let mut am = batch.clone().into_active_model();
                 am.status = Set(SyncStatus::Failed);
@@ -409,6 +432,72 @@ pub async fn run(ctx: &JobContext, job: &SyncJob) -> std::result::Result<Summary
             Err(e)
         }
     }
+}
+
+/// A batch of `shop` still marked running whose job is gone (dead-lettered, finished, or deleted):
+/// the newest one that `job` can continue is re-assigned to the job (it resumes at its cursor);
+/// other orphans are marked FAILED. Returns the adopted batch.
+///
+/// A FULL/MANUAL orphan can be continued by any sync (a full pass is a superset); an INCREMENTAL
+/// orphan only by another INCREMENTAL sync.
+async fn adopt_orphan(app: &App, shop: &shops::Model, job: &SyncJob, job_id: &str) -> Result<Option<sync_batches::Model>> {
+    use productsynch_db::entities::{JobStatus, jobs};
+    use sea_orm::QueryOrder;
+    let running = sync_batches::Entity::find()
+        .filter(sync_batches::Column::ShopId.eq(&shop.id))
+        .filter(sync_batches::Column::Status.is_in([SyncStatus::Syncing, SyncStatus::Pending]))
+        .filter(sync_batches::Column::SyncType.ne(SyncType::SingleProduct))
+        .order_by_desc(sync_batches::Column::CreatedAt)
+        .all(app.db())
+        .await?;
+    let mut adopted: Option<sync_batches::Model> = None;
+    for b in running {
+        let live = match &b.job_id {
+            Some(j) if j == job_id => true,
+            Some(j) => jobs::Entity::find_by_id(j.clone())
+                .one(app.db())
+                .await?
+                .is_some_and(|r| r.status == JobStatus::Queued || r.status == JobStatus::Running),
+            None => false,
+        };
+        if live {
+            continue;
+        }
+        let compatible = match b.sync_type {
+            SyncType::Full | SyncType::Manual => true,
+            SyncType::Incremental => job.sync_type == SyncType::Incremental,
+            SyncType::SingleProduct => false,
+        };
+        if adopted.is_none() && compatible {
+            // Conditional on the old job id, so two workers cannot adopt the same batch.
+            let res = sync_batches::Entity::update_many()
+                .col_expr(sync_batches::Column::JobId, sea_orm::sea_query::Expr::value(job_id.to_owned()))
+                .filter(sync_batches::Column::Id.eq(&b.id))
+                .filter(match &b.job_id {
+                    Some(j) => sync_batches::Column::JobId.eq(j.clone()),
+                    None => sync_batches::Column::JobId.is_null(),
+                })
+                .exec(app.db())
+                .await?;
+            if res.rows_affected == 1 {
+                tracing::info!(batch = %b.id, old_job = ?b.job_id, job = job_id, "adopting a sync batch whose job died");
+                adopted = Some(sync_batches::Model { job_id: Some(job_id.to_owned()), ..b });
+            }
+            continue;
+        }
+        let mut log = b.error_log.clone().and_then(|v| v.as_array().cloned()).unwrap_or_default();
+        log.push(json!({"wooProductId": null, "message": "abandoned: its job died and a newer sync took over", "at": Utc::now()}));
+        sync_batches::ActiveModel {
+            id: Set(b.id.clone()),
+            status: Set(SyncStatus::Failed),
+            completed_at: Set(Some(Utc::now())),
+            error_log: Set(Some(Value::Array(log))),
+            ..Default::default()
+        }
+        .update(app.db())
+        .await?;
+    }
+    Ok(adopted)
 }
 
 async fn new_progress(app: &App, b: &sync_batches::Model) -> Result<sync_batch_progress::Model> {
@@ -446,7 +535,6 @@ pub async fn connection(app: &App, shop_id: &str) -> Result<Option<shop_connecti
 
 async fn run_batch(
     ctx: &JobContext,
-    job: &SyncJob,
     shop: &shops::Model,
     batch: &sync_batches::Model,
     progress: &mut sync_batch_progress::Model,
@@ -461,7 +549,8 @@ async fn run_batch(
         }
         other => retry(format!("{other:?}")),
     })?;
-    let full = match job.sync_type {
+    // The batch's type, not the job's: an adopted batch continues as what it was.
+    let full = match batch.sync_type {
         SyncType::Full | SyncType::Manual => true,
         SyncType::Incremental => shop.last_sync_at.is_none(),
         SyncType::SingleProduct => false,
@@ -499,7 +588,6 @@ async fn run_batch(
     let per_page = tuning.per_page.clamp(1, 100);
     let mut errors: Vec<Value> = batch.error_log.clone().and_then(|v| v.as_array().cloned()).unwrap_or_default();
     let mut failed = batch.failed_products as i64;
-    let mut changed = false;
     let mut page = progress.pages_done as u32 + 1;
     loop {
         if ctx.cancel.is_cancelled() {
@@ -517,48 +605,65 @@ async fn run_batch(
         let page_max = page_ids.iter().copied().max().unwrap_or(progress.last_woo_id);
         let last_page = page >= data.total_pages;
         let fetched = with_variations(&client, data.items, tuning.concurrency, &mut counts).await;
-        let c = upsert_products(app, shop, &fctx, fetched, false).await.map_err(retry)?;
+        // Deletions are confirmed at the store before the page's transaction opens (no network
+        // call while it is open).
+        let gone = if full && data.complete && data.malformed.iter().all(|m| m.id.is_some()) {
+            let hi = if last_page { i64::MAX } else { page_max };
+            let mut keep: HashSet<i64> = page_ids.clone();
+            keep.extend(data.malformed.iter().filter_map(|m| m.id.map(|i| i as i64)));
+            find_gone(app, &client, &shop.id, progress.last_woo_id, hi, &keep).await.map_err(retry)?
+        } else {
+            Vec::new()
+        };
+        // The page's products, deletions and checkpoint commit together: a worker that dies at any
+        // point leaves either the whole page done (and recorded) or none of it.
+        let txn = app.db().begin().await?;
+        let c = upsert_products_in(app, &txn, shop, &fctx, fetched, false).await.map_err(retry)?;
         counts.created += c.created;
         counts.updated += c.updated;
         counts.unchanged += c.unchanged;
         counts.failed += c.failed;
         counts.errors.extend(c.errors);
-        if full && data.complete && data.malformed.iter().all(|m| m.id.is_some()) {
-            let hi = if last_page { i64::MAX } else { page_max };
-            let mut keep: HashSet<i64> = page_ids.clone();
-            keep.extend(data.malformed.iter().filter_map(|m| m.id.map(|i| i as i64)));
-            counts.deleted += delete_missing(app, &client, &shop.id, progress.last_woo_id, hi, &keep).await.map_err(retry)?;
-        }
-        changed |= counts.created + counts.updated + counts.deleted > 0;
-        failed += counts.failed;
+        counts.deleted += delete_products(&txn, &gone).await.map_err(retry)?;
+        let mut next_progress = progress.clone();
+        next_progress.created += counts.created as i32;
+        next_progress.updated += counts.updated as i32;
+        next_progress.unchanged += counts.unchanged as i32;
+        next_progress.deleted += counts.deleted as i32;
+        next_progress.pages_done = page as i32;
+        next_progress.last_woo_id = progress.last_woo_id.max(page_max);
+        next_progress.total_pages = data.total_pages as i32;
+        next_progress.updated_at = Utc::now();
+        let next_failed = failed + counts.failed;
+        let mut next_errors = errors.clone();
         for e in counts.errors {
-            if errors.len() < MAX_ERROR_LOG {
-                errors.push(e);
+            if next_errors.len() < MAX_ERROR_LOG {
+                next_errors.push(e);
             }
         }
-        // Checkpoint: the page is done.
-        progress.created += counts.created as i32;
-        progress.updated += counts.updated as i32;
-        progress.unchanged += counts.unchanged as i32;
-        progress.deleted += counts.deleted as i32;
-        progress.pages_done = page as i32;
-        progress.last_woo_id = progress.last_woo_id.max(page_max);
-        progress.total_pages = data.total_pages as i32;
-        progress.updated_at = Utc::now();
-        let txn = app.db().begin().await?;
-        progress.clone().into_active_model().reset_all().update(&txn).await?;
-        let total = (progress.created + progress.updated + progress.unchanged) as i64 + failed;
+        next_progress.clone().into_active_model().reset_all().update(&txn).await?;
+        let total = (next_progress.created + next_progress.updated + next_progress.unchanged) as i64 + next_failed;
         sync_batches::ActiveModel {
             id: Set(batch.id.clone()),
             total_products: Set(total as i32),
-            synced_products: Set(progress.created + progress.updated + progress.unchanged),
-            failed_products: Set(failed as i32),
-            error_log: Set(Some(Value::Array(errors.clone()))),
+            synced_products: Set(next_progress.created + next_progress.updated + next_progress.unchanged),
+            failed_products: Set(next_failed as i32),
+            error_log: Set(Some(Value::Array(next_errors.clone()))),
             ..Default::default()
         }
         .update(&txn)
         .await?;
+        // Fence: commit only while this worker still holds the job's lease (renewed here, in the
+        // same transaction). A worker that stalled past its lease, whose job was handed to another
+        // worker, rolls back instead of writing beside it.
+        if !hold_lease(ctx, &txn).await? {
+            txn.rollback().await?;
+            return Err(retry(format!("lost the lease of job {}; another worker continues the batch", ctx.id())));
+        }
         txn.commit().await?;
+        *progress = next_progress;
+        failed = next_failed;
+        errors = next_errors;
         let _ = ctx.progress(page as u64, Some(data.total_pages.max(page) as u64), Some("pages")).await;
         if last_page {
             break;
@@ -577,7 +682,8 @@ async fn run_batch(
     .update(app.db())
     .await?;
     set_shop_status(app, &shop.id, SyncStatus::Completed, batch.started_at.or(Some(now))).await?;
-    if changed {
+    // Counted over the whole batch, pages done before a crash included.
+    if progress.created + progress.updated + progress.deleted > 0 {
         after_change(app, shop).await;
     }
     let s = Summary {
@@ -593,9 +699,9 @@ async fn run_batch(
     Ok(s)
 }
 
-/// Products stored with a store id in `(lo, hi]` that the page did not list: confirmed gone at the
-/// store (an `include=` lookup) are deleted. Returns how many.
-async fn delete_missing(app: &App, client: &Client, shop_id: &str, lo: i64, hi: i64, seen: &HashSet<i64>) -> Result<i64> {
+/// Products stored with a store id in `(lo, hi]` that the page did not list and that the store
+/// confirms gone (an `include=` lookup): their product ids, to delete.
+async fn find_gone(app: &App, client: &Client, shop_id: &str, lo: i64, hi: i64, seen: &HashSet<i64>) -> Result<Vec<String>> {
     let stored: Vec<(String, i64)> = products::Entity::find()
         .select_only()
         .column(products::Column::Id)
@@ -607,9 +713,6 @@ async fn delete_missing(app: &App, client: &Client, shop_id: &str, lo: i64, hi: 
         .all(app.db())
         .await?;
     let candidates: Vec<(String, i64)> = stored.into_iter().filter(|(_, w)| !seen.contains(w)).collect();
-    if candidates.is_empty() {
-        return Ok(0);
-    }
     let mut gone = Vec::new();
     for chunk in candidates.chunks(100) {
         let include = chunk.iter().map(|(_, w)| w.to_string()).collect::<Vec<_>>().join(",");
@@ -621,7 +724,21 @@ async fn delete_missing(app: &App, client: &Client, shop_id: &str, lo: i64, hi: 
         let present: HashSet<i64> = page.items.iter().map(|p| p.item.id as i64).collect();
         gone.extend(chunk.iter().filter(|(_, w)| !present.contains(w)).map(|(id, _)| id.clone()));
     }
-    delete_products(app.db(), &gone).await
+    Ok(gone)
+}
+
+/// Renews this worker's lease on its job inside `txn`; false when the job is no longer ours.
+async fn hold_lease(ctx: &JobContext, txn: &DatabaseTransaction) -> Result<bool> {
+    use productsynch_db::entities::{JobStatus, jobs};
+    let lease = chrono::Duration::from_std(ctx.app.jobs().config().lease).unwrap_or(chrono::Duration::seconds(60));
+    let res = jobs::Entity::update_many()
+        .col_expr(jobs::Column::LockedUntil, sea_orm::sea_query::Expr::value(Utc::now() + lease))
+        .filter(jobs::Column::Id.eq(ctx.id()))
+        .filter(jobs::Column::LockedBy.eq(&ctx.worker_id))
+        .filter(jobs::Column::Status.eq(JobStatus::Running))
+        .exec(txn)
+        .await?;
+    Ok(res.rows_affected == 1)
 }
 
 /// Deletes product rows (and their variants and manual fields).
