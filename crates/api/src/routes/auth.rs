@@ -404,8 +404,8 @@ async fn me(State(state): State<AppState>, user: AuthUser) -> ApiResult<Json<Use
 #[utoipa::path(patch, path = "/auth/me", tag = "auth", request_body = UpdateMeRequest, security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "Updated user", body = User),
-        (status = 401, description = "Not signed in, or wrong current password", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid input; a wrong current password is `currentPassword` / `invalid_password`", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn update_me(
     State(state): State<AppState>,
@@ -416,7 +416,15 @@ async fn update_me(
         state.limiter.check(Scope::AuthAccount, user.id()).await?;
     }
     let input = UpdateMe { name: body.name, current_password: body.current_password, new_password: body.new_password };
-    Ok(Json(state.app.accounts().update_me(user.id(), input).await?.into()))
+    match state.app.accounts().update_me(user.id(), input).await {
+        Ok(u) => Ok(Json(u.into())),
+        // The session is fine; the field is wrong: a 422 on `currentPassword`, not a 401 (which a
+        // client would take for an expired session).
+        Err(productsynch_core::Error::Unauthorized("invalid_password")) => {
+            Err(ApiError::validation("currentPassword", "invalid_password", "The current password is not correct."))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Delete the account and everything it owns. Needs the current password.

@@ -42,7 +42,7 @@ export function PasswordSection({ user }: { user: User }) {
           });
         },
         onError: (e) => {
-          // A wrong current password is the API's 401 after a live session: put it on the field.
+          // A wrong current password is a 422 on `currentPassword` (applyApiError below); older servers sent a bare 401.
           if (isApiError(e) && (e.status === 401 || e.status === 403) && e.fieldErrors.length === 0) {
             setError('currentPassword', { type: 'server', message: 'The current password is not correct' }, { shouldFocus: true });
             return;
