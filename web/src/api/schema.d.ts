@@ -466,7 +466,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Bulk include/exclude, search/checkout flags, reset overrides — over `ids` or a `filter`. */
+        /**
+         * Bulk include/exclude, search/checkout flags, reset overrides — over `ids` or a `filter`.
+         *     Up to 500 matching products are changed at once (200); more run as a job (202 with `jobId`,
+         *     progress at `GET /jobs/{jobId}`).
+         */
         post: operations["bulk_products"];
         delete?: never;
         options?: never;
@@ -570,7 +574,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Current batch and progress, last result, next scheduled run. */
+        /** Current batch and progress, last result, last feed push, next scheduled sync and push. */
         get: operations["sync_status"];
         put?: never;
         post?: never;
@@ -708,6 +712,37 @@ export interface components {
             refreshToken: string;
             user: components["schemas"]["User"];
         };
+        /** @description `POST /products/bulk` body. */
+        BulkBody: {
+            /**
+             * @description `include`, `exclude`, `enable_search`, `disable_search`, `enable_checkout`, `disable_checkout` or `reset_overrides`.
+             * @example exclude
+             */
+            action: string;
+            /**
+             * @description Everything matching these `GET /products` filters (`search`, `status`, `syncStatus`, `availability`,
+             *     `aiEnriched`, `valid`, `hasOverrides`, `category`).
+             */
+            filter?: Record<string, never> | null;
+            /** @description Selected product ids (1 to 10,000); or `filter`. */
+            ids?: string[] | null;
+        };
+        /** @description What a bulk action did (200) or queued (202). */
+        BulkResult: {
+            action: string;
+            /**
+             * Format: int64
+             * @description Products changed (inline runs only).
+             */
+            affected?: number | null;
+            /** @description The background job (when more than `BULK_INLINE_MAX` = 500 products match); follow it at `GET /jobs/{jobId}`. */
+            jobId?: string | null;
+            /**
+             * Format: int64
+             * @description Products matching `ids` / `filter` when the request arrived.
+             */
+            matched: number;
+        };
         /** @description `POST /shops` body: `storeUrl` alone starts wc-auth; with `consumerKey` + `consumerSecret` the keys are used directly. */
         CreateShop: {
             consumerKey?: string | null;
@@ -767,7 +802,7 @@ export interface components {
             message: string;
         };
         ForgotPasswordRequest: {
-            /** Format: email */
+            /** @description Any string is answered alike (202), registered or not, valid or not. */
             email: string;
         };
         Health: {
@@ -817,10 +852,68 @@ export interface components {
         };
         /** @enum {string} */
         JobState: "queued" | "running" | "succeeded" | "dead" | "cancelled";
+        /** @description The newest feed push of the shop. */
+        LastPush: {
+            /**
+             * Format: date-time
+             * @description When the push started.
+             */
+            at: string;
+            /**
+             * Format: int64
+             * @description Size of the file sent (bytes, gzip).
+             */
+            bytes: number;
+            error?: string | null;
+            /** Format: date-time */
+            finishedAt?: string | null;
+            /** @example push_01jf3q0m6x8e5s7c9v2b4n6k8p */
+            id: string;
+            /**
+             * Format: int32
+             * @description Feed items sent.
+             */
+            items: number;
+            /**
+             * @description `hosted`, `https` or `sftp`.
+             * @example https
+             */
+            method: string;
+            /**
+             * @description `running`, `succeeded` or `failed`.
+             * @example succeeded
+             */
+            status: string;
+            /** @description `manual`, `schedule` or `after_sync`. */
+            triggeredBy: string;
+        };
         LoginRequest: {
             /** Format: email */
             email: string;
             password: string;
+        };
+        /** @description The next scheduled runs (UTC). */
+        NextRuns: {
+            /**
+             * Format: date-time
+             * @description Next daily push (04:00 UTC); null unless the cadence is `daily`, delivery is enabled and the shop is connected.
+             */
+            push?: string | null;
+            /**
+             * @description `daily` or `after_sync` (a push after every sync that changed the catalog).
+             * @example daily
+             */
+            pushCadence: string;
+            /**
+             * @description `hosted`, `https` or `sftp`.
+             * @example hosted
+             */
+            pushMethod: string;
+            /**
+             * Format: date-time
+             * @description Next 15-minute incremental sync; null when the shop is disconnected or its sync is disabled.
+             */
+            sync?: string | null;
         };
         OpenAiConfig: {
             cadence: string;
@@ -1009,6 +1102,78 @@ export interface components {
             /** Format: int32 */
             port: number;
             username: string;
+        };
+        /** @description A sync batch (one run of a sync) with its counts and per-product errors. */
+        SyncBatch: {
+            /** Format: date-time */
+            completedAt?: string | null;
+            /** Format: int32 */
+            created: number;
+            /** Format: int32 */
+            deleted: number;
+            /** Format: int64 */
+            durationMs?: number | null;
+            /** @description Per-product errors: `[{wooProductId, message, at}]` (the first 500). */
+            errors: Record<string, never>[];
+            /** Format: int32 */
+            failed: number;
+            /** @example batch_01jf3q0m6x8e5s7c9v2b4n6k8p */
+            id: string;
+            jobId?: string | null;
+            /**
+             * Format: int32
+             * @description Pages of products finished (the resume point of a crashed batch).
+             */
+            pagesDone: number;
+            /** Format: date-time */
+            startedAt?: string | null;
+            /**
+             * @description `PENDING`, `SYNCING`, `COMPLETED`, `FAILED` or `PAUSED`.
+             * @example COMPLETED
+             */
+            status: string;
+            /**
+             * @description `FULL`, `INCREMENTAL`, `SINGLE_PRODUCT` or `MANUAL`.
+             * @example INCREMENTAL
+             */
+            syncType: string;
+            /** Format: int32 */
+            total: number;
+            /** Format: int32 */
+            totalPages: number;
+            /** @description `user`, `webhook`, `schedule` or `connect`. */
+            triggeredBy?: string | null;
+            /** Format: int32 */
+            unchanged: number;
+            /** Format: int32 */
+            updated: number;
+        };
+        /** @description `GET /shops/{id}/sync/history`. */
+        SyncHistory: {
+            batches: components["schemas"]["SyncBatch"][];
+        };
+        /** @description `GET /shops/{id}/sync/status`. */
+        SyncStatus: {
+            /** @description Why the store connection failed last (keys rejected, store unreachable…). */
+            connectionError?: string | null;
+            current?: null | components["schemas"]["SyncBatch"];
+            isConnected: boolean;
+            last?: null | components["schemas"]["SyncBatch"];
+            lastPush?: null | components["schemas"]["LastPush"];
+            /** Format: date-time */
+            lastSyncAt?: string | null;
+            next: components["schemas"]["NextRuns"];
+            /**
+             * Format: date-time
+             * @description Same as `next.sync` (kept for older clients).
+             */
+            nextScheduledAt?: string | null;
+            /** Format: int64 */
+            productCount: number;
+            shopId: string;
+            syncEnabled: boolean;
+            /** @description The shop's sync state: `PENDING`, `SYNCING`, `COMPLETED`, `FAILED` or `PAUSED`. */
+            syncStatus: string;
         };
         /**
          * @description Subscription tier.
@@ -1567,7 +1732,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not signed in, or wrong current password */
+            /** @description Not signed in */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1612,7 +1777,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Invalid input; a wrong current password is `currentPassword` / `invalid_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2692,6 +2857,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or it belongs to another user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request took too long */
             408: {
                 headers: {
@@ -3225,6 +3399,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or it belongs to another user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request took too long */
             408: {
                 headers: {
@@ -3489,6 +3672,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or it belongs to another user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request took too long */
             408: {
                 headers: {
@@ -3528,14 +3720,38 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkBody"];
+            };
+        };
         responses: {
-            /** @description `{action, affected}` */
+            /** @description Applied now */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BulkResult"];
+                };
+            };
+            /** @description Queued as a job (more than 500 products match) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult"];
+                };
+            };
+            /** @description The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Not signed in, or the token is invalid or expired */
             401: {
@@ -3555,8 +3771,35 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or it belongs to another user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request took too long */
             408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3700,6 +3943,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or it belongs to another user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request took too long */
             408: {
                 headers: {
@@ -3761,6 +4013,15 @@ export interface operations {
             };
             /** @description Cookie-authenticated unsafe request without a valid CSRF token */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to another user */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3834,6 +4095,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or it belongs to another user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request took too long */
             408: {
                 headers: {
@@ -3887,12 +4157,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description `{batches: [...]}` */
+            /** @description Batches, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SyncHistory"];
+                };
             };
             /** @description Not signed in, or the token is invalid or expired */
             401: {
@@ -3905,6 +4177,15 @@ export interface operations {
             };
             /** @description Cookie-authenticated unsafe request without a valid CSRF token */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to another user */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4035,7 +4316,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SyncStatus"];
+                };
             };
             /** @description Not signed in, or the token is invalid or expired */
             401: {
@@ -4048,6 +4331,15 @@ export interface operations {
             };
             /** @description Cookie-authenticated unsafe request without a valid CSRF token */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to another user */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
