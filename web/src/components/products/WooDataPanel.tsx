@@ -1,8 +1,9 @@
-import { Anchor, Badge, Group, Image, Spoiler, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Group, Spoiler, Stack, Table, Text, Title } from '@mantine/core';
 import type { ProductDetail } from '../../api/products';
 import { formatDateTime } from '../../lib/format';
 import { availabilityLabel, formatPrice, stripHtml } from '../../pages/products/format';
 import { JsonView } from './JsonView';
+import { Thumb } from './Thumb';
 
 const WOO_STOCK: Record<string, string> = { instock: 'In stock', outofstock: 'Out of stock', onbackorder: 'On backorder' };
 
@@ -125,7 +126,7 @@ export function WooDataPanel({ detail, currency }: { detail: ProductDetail; curr
           </Title>
           <Group gap="xs">
             {imgs.slice(0, 12).map((i) => (
-              <Image key={i.src} src={i.src} alt={i.alt || w.title} w={72} h={72} radius="sm" fit="cover" loading="lazy" />
+              <Thumb key={i.src} src={i.src} alt={i.alt || w.title} size={72} />
             ))}
           </Group>
         </section>

@@ -19,7 +19,6 @@ import {
   Button,
   Checkbox,
   Group,
-  Image,
   Pagination,
   Paper,
   Select,
@@ -35,7 +34,7 @@ import {
 } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { IconArrowDown, IconArrowUp, IconArrowsSort, IconPencil, IconPhoto, IconSearch } from '@tabler/icons-react';
+import { IconArrowDown, IconArrowUp, IconArrowsSort, IconPencil, IconSearch } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
@@ -55,6 +54,7 @@ import type { Job } from '../../api/types';
 import { ErrorState } from '../../components/ErrorState';
 import { BulkActionsBar, BulkJobProgress } from '../../components/products/BulkActionsBar';
 import { ChatGptFlags, ProductStatusBadge } from '../../components/products/ProductStatusBadge';
+import { Thumb } from '../../components/products/Thumb';
 import { availabilityLabel, formatPrice, plural, STATUS_LABELS } from './format';
 import {
   AVAILABILITY_VALUES,
@@ -549,25 +549,6 @@ export default function ProductsPage() {
   );
 }
 
-/** A fixed-size thumbnail; a missing or unloadable image leaves a placeholder of the same size. */
-function Thumb({ src }: { src: string | null }) {
-  const [failed, setFailed] = useState(false);
-  if (src && !failed) {
-    return (
-      <Image src={src} alt="" w={THUMB} h={THUMB} radius="sm" fit="cover" loading="lazy" style={{ flex: 'none' }} onError={() => setFailed(true)} />
-    );
-  }
-  return (
-    <Box
-      w={THUMB}
-      h={THUMB}
-      style={{ flex: 'none', display: 'grid', placeItems: 'center', borderRadius: 4, background: 'var(--mantine-color-default-hover)' }}
-    >
-      <IconPhoto size={18} aria-hidden color="var(--mantine-color-dimmed)" />
-    </Box>
-  );
-}
-
 function ProductRow({
   shopId,
   product: p,
@@ -594,7 +575,7 @@ function ProductRow({
       </Table.Td>
       <Table.Td>
         <Group gap="sm" wrap="nowrap">
-          <Thumb src={p.imageUrl} />
+          <Thumb src={p.imageUrl} size={THUMB} />
           <Box miw={0}>
             <Anchor component={Link} to={editUrl} size="sm" fw={500} lineClamp={1} title={p.title}>
               {p.title}
