@@ -19,6 +19,24 @@ macro_rules! feed_item {
         /// Canonical field names, in output order.
         pub const FIELD_NAMES: &[&str] = &[ $( stringify!($name) ),* ];
 
+        /// A field by identity (same order as [`FIELD_NAMES`]): lets hot paths reach a field without
+        /// comparing names.
+        #[allow(non_camel_case_types)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum FieldId { $( $name ),* }
+
+        /// Every [`FieldId`], in output order.
+        pub const FIELD_IDS: &[FieldId] = &[ $( FieldId::$name ),* ];
+
+        impl FieldId {
+            pub fn name(self) -> &'static str {
+                FIELD_NAMES[self as usize]
+            }
+            pub fn from_name(name: &str) -> Option<FieldId> {
+                FIELD_NAMES.iter().position(|n| *n == name).map(|i| FIELD_IDS[i])
+            }
+        }
+
         impl FeedItem {
             /// JSON object of the fields that are set, canonical names, output order.
             pub fn to_json_map(&self) -> Map<String, Value> {
@@ -40,6 +58,20 @@ macro_rules! feed_item {
                 match field {
                     $( stringify!($name) => self.$name.as_ref().map(FieldValue::to_json), )*
                     _ => None,
+                }
+            }
+
+            /// Whether a field is set (by identity).
+            pub fn is_set_id(&self, field: FieldId) -> bool {
+                match field {
+                    $( FieldId::$name => self.$name.is_some(), )*
+                }
+            }
+
+            /// The value of a field (by identity) for writers, `None` when unset.
+            pub fn value_of(&self, field: FieldId) -> Option<&dyn WriteValue> {
+                match field {
+                    $( FieldId::$name => self.$name.as_ref().map(|v| v as &dyn WriteValue), )*
                 }
             }
 

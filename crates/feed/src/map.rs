@@ -125,19 +125,21 @@ fn attr_kind(name: &str, slug: &str) -> Option<&'static str> {
     None
 }
 
-fn append_utm(url: &str, utm: &Utm) -> String {
-    match url::Url::parse(url) {
+/// The product URL with the UTM parameters appended (unchanged when it already carries `utm_source`).
+/// Parsed once: the `url` crate's serialisation is taken as the feed URL when it is an absolute http(s) URL.
+fn url_with_utm(link: &str, utm: &Utm) -> Result<Url, ValueError> {
+    match url::Url::parse(link) {
         Ok(mut u) => {
             if u.query_pairs().any(|(k, _)| k == "utm_source") {
-                return url.to_string();
+                return Url::parse(link);
             }
             u.query_pairs_mut()
                 .append_pair("utm_source", &utm.source)
                 .append_pair("utm_medium", &utm.medium)
                 .append_pair("utm_campaign", &utm.campaign);
-            u.to_string()
+            Url::from_parsed(&u)
         }
-        Err(_) => url.to_string(),
+        Err(_) => Url::parse(link),
     }
 }
 
@@ -195,8 +197,8 @@ fn offer_fields(item: &mut FeedItem, o: &StoreOffer, parent: Option<&StoreOffer>
     item.item_id = Some(ctx.item_id(o.id));
     let permalink = o.permalink.as_deref().and_then(nonempty).or_else(|| parent.and_then(|p| p.permalink.as_deref()).and_then(nonempty));
     if let Some(link) = permalink {
-        let link = if ctx.shop.utm_disabled { link.to_string() } else { append_utm(link, &ctx.shop.utm) };
-        match Url::parse(&link) {
+        let url = if ctx.shop.utm_disabled { Url::parse(link) } else { url_with_utm(link, &ctx.shop.utm) };
+        match url {
             Ok(u) => item.url = Some(u),
             Err(e) => notes.push(Issue::warning("url", "invalid_url", format!("store permalink not usable: {}", e.message))),
         }
@@ -313,31 +315,44 @@ pub fn map_record(rec: &CatalogRecord, ctx: &MapContext) -> Mapped {
     }
     let (m, a) = (&rec.manual.fields, &rec.ai.fields);
     let title = clean_title(pick(&m.title, &a.title, &p.name));
-    let store_desc = if nonempty(&html_to_text(&p.offer.description)).is_some() { &p.offer.description } else { &p.short_description };
+    let desc_text = html_to_text(&p.offer.description);
+    let store_desc = if nonempty(&desc_text).is_some() { &p.offer.description } else { &p.short_description };
     let overridden_desc = m.description.as_deref().or(a.description.as_deref()).is_some_and(|d| !d.trim().is_empty());
-    let description = pick(&m.description, &a.description, store_desc).to_string();
+    let description: &str = pick(&m.description, &a.description, store_desc);
     let keywords = rec.manual.keywords.as_ref().or(rec.ai.keywords.as_ref()).filter(|k| !k.is_empty());
 
     let mut base = FeedItem::default();
     shop_fields(&mut base, ctx);
     product_fields(&mut base, p, ctx);
 
+    // the description text plus the keywords line, sanitised and cut
+    let describe = |mut d: String| -> Option<String> {
+        if let Some(k) = keywords {
+            d.push_str("\nKeywords: ");
+            d.push_str(&k.join(", "));
+        }
+        let d = clean_description(&d);
+        if d.is_empty() { None } else { Some(d) }
+    };
+    let shared_desc: std::cell::OnceCell<Option<String>> = std::cell::OnceCell::new();
     let finish = |mut item: FeedItem, own_desc: &str, notes: &mut Vec<Issue>| -> FeedItem {
         // overrides: AI then manual, for every overridable field
         let title = item.title.take();
         item.overlay(a);
         item.overlay(m);
         item.title = title;
-        let mut d = if overridden_desc { String::new() } else { html_to_text(own_desc) };
-        if d.is_empty() {
-            d = html_to_text(&description);
-        }
-        if let Some(k) = keywords {
-            d.push_str("\nKeywords: ");
-            d.push_str(&k.join(", "));
-        }
-        let d = clean_description(&d);
-        item.description = if d.is_empty() { None } else { Some(d) };
+        let own = if overridden_desc { String::new() } else { html_to_text(own_desc) };
+        item.description = if own.is_empty() {
+            // every item without a text of its own gets the same description: build it once per record
+            shared_desc
+                .get_or_init(|| {
+                    let text = if std::ptr::eq(description, p.offer.description.as_str()) { desc_text.clone() } else { html_to_text(description) };
+                    describe(text)
+                })
+                .clone()
+        } else {
+            describe(own)
+        };
         if item.gtin.is_none() && item.mpn.is_none() {
             notes.push(Issue::warning("gtin", "missing_recommended", "neither a GTIN nor a SKU is set in the store"));
         }
@@ -362,6 +377,8 @@ pub fn map_record(rec: &CatalogRecord, ctx: &MapContext) -> Mapped {
     }
 
     let group_id = ctx.item_id(p.offer.id);
+    // the parent's images, parsed once for all its variations
+    let parent_images: Vec<(&str, Option<Url>)> = p.images.iter().map(|i| (i.trim(), Url::parse(i).ok())).collect();
     for v in &rec.variations {
         if !v.offer.published || !v.offer.purchasable {
             continue;
@@ -394,8 +411,13 @@ pub fn map_record(rec: &CatalogRecord, ctx: &MapContext) -> Mapped {
         let vtitle = if values.is_empty() { title.clone() } else { format!("{} - {}", title, values.join(", ")) };
         item.title = Some(crate::sanitize::truncate_words(&vtitle, crate::sanitize::TITLE_MAX));
         let main = v.image.as_deref().and_then(nonempty).or_else(|| p.images.iter().find_map(|i| nonempty(i)));
-        item.image_url = main.and_then(|u| Url::parse(u).ok());
-        let extra: Vec<Url> = p.images.iter().filter(|i| Some(i.trim()) != main).filter_map(|i| Url::parse(i).ok()).take(10).collect();
+        item.image_url = match (v.image.as_deref().and_then(nonempty), main) {
+            (Some(own), _) => Url::parse(own).ok(),
+            (None, Some(m)) => parent_images.iter().find(|(t, _)| *t == m).and_then(|(_, u)| u.clone()),
+            (None, None) => None,
+        };
+        let extra: Vec<Url> =
+            parent_images.iter().filter(|(t, _)| Some(*t) != main).filter_map(|(_, u)| u.clone()).take(10).collect();
         if !extra.is_empty() {
             item.additional_image_urls = Some(UrlList(extra));
         }

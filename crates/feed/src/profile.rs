@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 use serde_json::{Map, Value};
 
 use crate::issue::Issue;
-use crate::item::{FIELD_NAMES, FeedItem};
+use crate::item::{FIELD_NAMES, FeedItem, FieldId};
 use crate::value::Availability;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -152,6 +152,22 @@ pub struct Column {
     /// Name in the file.
     pub name: String,
     kind: ColKind,
+    /// The canonical field this column writes as its own JSON value (not a profile-specific spelling).
+    direct: Option<FieldId>,
+    /// `"name":` as JSON bytes.
+    json_key: Vec<u8>,
+}
+
+impl Column {
+    fn new(name: String, kind: ColKind) -> Self {
+        let direct = match kind {
+            ColKind::Field(f) if !matches!(f, "availability" | "identifier_exists") => FieldId::from_name(f),
+            _ => None,
+        };
+        let mut json_key = serde_json::to_vec(&name).unwrap_or_default();
+        json_key.push(b':');
+        Column { name, kind, direct, json_key }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -166,7 +182,7 @@ fn build_columns(p: Profile) -> Vec<Column> {
         Profile::OpenAi | Profile::Acp => FIELD_NAMES
             .iter()
             .filter(|f| !matches!(**f, "inventory_quantity" | "identifier_exists"))
-            .map(|f| Column { name: openai_external(f), kind: ColKind::Field(f) })
+            .map(|f| Column::new(openai_external(f), ColKind::Field(f)))
             .collect(),
         Profile::OpenAiV1 => FIELD_NAMES
             .iter()
@@ -177,14 +193,14 @@ fn build_columns(p: Profile) -> Vec<Column> {
                     .find(|(_, cur)| cur == f)
                     .map(|(old, _)| old.to_string())
                     .unwrap_or_else(|| openai_external(f));
-                Column { name, kind: ColKind::Field(f) }
+                Column::new(name, ColKind::Field(f))
             })
             .collect(),
         Profile::Google => {
             let mut cols: Vec<Column> =
-                GOOGLE_NAMES.iter().map(|(g, c)| Column { name: g.to_string(), kind: ColKind::Field(c) }).collect();
-            cols.push(Column { name: "sale_price_effective_date".into(), kind: ColKind::GoogleSaleDates });
-            cols.push(Column { name: "product_weight".into(), kind: ColKind::GoogleWeight });
+                GOOGLE_NAMES.iter().map(|(g, c)| Column::new(g.to_string(), ColKind::Field(c))).collect();
+            cols.push(Column::new("sale_price_effective_date".into(), ColKind::GoogleSaleDates));
+            cols.push(Column::new("product_weight".into(), ColKind::GoogleWeight));
             cols
         }
     }
@@ -233,6 +249,26 @@ impl Column {
         }
     }
 
+    /// Append the text cell to `out`; `false` (nothing appended) when the cell is empty. Same text as [`Column::text`].
+    pub fn text_into(&self, p: Profile, item: &FeedItem, out: &mut String) -> bool {
+        match (self.kind, self.direct) {
+            (ColKind::Field(_), Some(id)) => match item.value_of(id) {
+                Some(v) => {
+                    v.write_text(out);
+                    true
+                }
+                None => false,
+            },
+            _ => match self.text(p, item) {
+                Some(t) => {
+                    out.push_str(&t);
+                    true
+                }
+                None => false,
+            },
+        }
+    }
+
     /// JSON value for JSON formats.
     pub fn json(&self, p: Profile, item: &FeedItem) -> Option<Value> {
         match self.kind {
@@ -240,6 +276,40 @@ impl Column {
             _ => self.text(p, item).map(Value::String),
         }
     }
+}
+
+/// Append the item as one JSON object under the profile's names: the same members and values as
+/// [`to_json_map`], in column order, written straight from the typed fields (no `Value` tree).
+pub fn write_json_object(p: Profile, item: &FeedItem, out: &mut Vec<u8>) {
+    out.push(b'{');
+    let mut first = true;
+    let mut text = String::new();
+    for c in columns(p) {
+        match c.direct {
+            Some(id) => {
+                let Some(v) = item.value_of(id) else { continue };
+                if !first {
+                    out.push(b',');
+                }
+                first = false;
+                out.extend_from_slice(&c.json_key);
+                v.write_json(out);
+            }
+            None => {
+                text.clear();
+                if !c.text_into(p, item, &mut text) {
+                    continue;
+                }
+                if !first {
+                    out.push(b',');
+                }
+                first = false;
+                out.extend_from_slice(&c.json_key);
+                crate::value::write_json_str(out, &text);
+            }
+        }
+    }
+    out.push(b'}');
 }
 
 /// The item as a JSON object under the profile's names.

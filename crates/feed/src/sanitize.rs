@@ -11,14 +11,30 @@ const BLOCK: &[&str] = &[
     "blockquote", "pre", "hr", "dd", "dt", "dl", "header", "footer", "figure", "figcaption", "address", "tbody", "thead",
 ];
 
-fn tag_name(tag: &str) -> String {
-    tag.trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase()
+/// Lower-cased ASCII name of a tag (`/P class=x` -> `p`), in a stack buffer: names longer than 16 bytes are
+/// no known tag, so they compare unequal to every name of the lists above.
+fn tag_name(tag: &str) -> ([u8; 16], usize) {
+    let mut buf = [0u8; 16];
+    let mut n = 0;
+    for b in tag.trim_start_matches('/').bytes().take_while(u8::is_ascii_alphanumeric) {
+        if n == buf.len() {
+            // too long for any tag we act on; mark it unusable
+            return (buf, usize::MAX);
+        }
+        buf[n] = b.to_ascii_lowercase();
+        n += 1;
+    }
+    (buf, n)
 }
 
 /// Convert HTML to plain text: tags removed, `script`/`style` dropped with their content, block elements and
 /// `<br>` become line breaks, list items become `- ` lines, entities are decoded, whitespace is collapsed
 /// (one space inside a line, no empty lines). Text without markup passes through with whitespace collapsed.
 pub fn html_to_text(html: &str) -> String {
+    if !html.as_bytes().iter().any(|b| matches!(b, b'<' | b'&')) {
+        // no markup and no entity: only the whitespace rules apply
+        return collapse_whitespace(html);
+    }
     let mut raw = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(lt) = rest.find('<') {
@@ -46,8 +62,10 @@ pub fn html_to_text(html: &str) -> String {
         let tag = &after[..gt];
         rest = &after[gt + 1..];
         let closing = tag.starts_with('/');
-        let name = tag_name(tag);
-        if !closing && DROP_WITH_CONTENT.contains(&name.as_str()) && !tag.ends_with('/') {
+        let (buf, len) = tag_name(tag);
+        // an over-long name is no tag we act on
+        let name = if len == usize::MAX { "-" } else { std::str::from_utf8(&buf[..len]).unwrap_or("-") };
+        if !closing && DROP_WITH_CONTENT.contains(&name) && !tag.ends_with('/') {
             // skip to the matching close tag (case-insensitive)
             let needle = format!("</{name}");
             let lower = rest.to_ascii_lowercase();
@@ -62,9 +80,9 @@ pub fn html_to_text(html: &str) -> String {
         }
         if name == "li" && !closing {
             raw.push_str("\n- ");
-        } else if BLOCK.contains(&name.as_str()) || name == "li" {
+        } else if BLOCK.contains(&name) || name == "li" {
             raw.push('\n');
-        } else if matches!(name.as_str(), "td" | "th") {
+        } else if matches!(name, "td" | "th") {
             raw.push(' ');
         }
     }
@@ -74,30 +92,57 @@ pub fn html_to_text(html: &str) -> String {
 }
 
 /// Collapse runs of whitespace (including no-break spaces) to one space per line, trim lines, drop empty lines.
+/// Control characters (other than the line breaks) are separators too: they are invalid in XML and invisible
+/// everywhere else.
 pub fn collapse_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for line in s.split(['\n', '\r']) {
-        let mut first = true;
-        // control characters (other than the line breaks split on above) are separators too: they are
-        // invalid in XML and invisible everywhere else
-        for word in line.split(|c: char| c.is_whitespace() || c == '\u{a0}' || c.is_control()).filter(|w| !w.is_empty()) {
-            if first {
+    let bytes = s.as_bytes();
+    // true at the start of every line (after '\n' or '\r'), until its first word
+    let mut line_fresh = true;
+    let mut word_start: Option<usize> = None;
+    let mut i = 0;
+    let end_word = |out: &mut String, start: Option<usize>, end: usize, line_fresh: &mut bool| {
+        if let Some(st) = start {
+            if *line_fresh {
                 if !out.is_empty() {
                     out.push('\n');
                 }
-                first = false;
+                *line_fresh = false;
             } else {
                 out.push(' ');
             }
-            out.push_str(word);
+            out.push_str(&s[st..end]);
         }
+    };
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (width, newline, sep) = if b < 0x80 {
+            (1, b == b'\n' || b == b'\r', b.is_ascii_whitespace() || b == 0x0b || b.is_ascii_control())
+        } else {
+            let c = s[i..].chars().next().unwrap_or(' ');
+            (c.len_utf8(), false, c.is_whitespace() || c == '\u{a0}' || c.is_control())
+        };
+        if newline || sep {
+            end_word(&mut out, word_start.take(), i, &mut line_fresh);
+            if newline {
+                line_fresh = true;
+            }
+        } else if word_start.is_none() {
+            word_start = Some(i);
+        }
+        i += width;
     }
+    end_word(&mut out, word_start.take(), bytes.len(), &mut line_fresh);
     out
 }
 
 /// Cut `s` to at most `max` characters, on a word boundary when one lies in the last third, never inside
 /// a UTF-8 character. Trailing whitespace and dangling punctuation are removed.
 pub fn truncate_words(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        // at most `max` bytes, so at most `max` characters
+        return s.to_string();
+    }
     let byte_end = match s.char_indices().nth(max) {
         None => return s.to_string(),
         Some((i, _)) => i,
@@ -212,4 +257,105 @@ mod tests {
             prop_assert!(!t.contains('\n'));
         }
     }
+
+    /// The implementation before the speed work (kept to prove the fast one gives the same text).
+    mod reference {
+        use super::super::{BLOCK, DROP_WITH_CONTENT};
+        fn tag_name(tag: &str) -> String {
+            tag.trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase()
+        }
+
+        /// Convert HTML to plain text: tags removed, `script`/`style` dropped with their content, block elements and
+        /// `<br>` become line breaks, list items become `- ` lines, entities are decoded, whitespace is collapsed
+        /// (one space inside a line, no empty lines). Text without markup passes through with whitespace collapsed.
+        pub fn html_to_text(html: &str) -> String {
+            let mut raw = String::with_capacity(html.len());
+            let mut rest = html;
+            while let Some(lt) = rest.find('<') {
+                raw.push_str(&rest[..lt]);
+                let after = &rest[lt + 1..];
+                // comments
+                if let Some(c) = after.strip_prefix("!--") {
+                    rest = match c.find("-->") {
+                        Some(end) => &c[end + 3..],
+                        None => "",
+                    };
+                    continue;
+                }
+                let starts_tag = after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!' || c == '?');
+                if !starts_tag {
+                    raw.push('<');
+                    rest = after;
+                    continue;
+                }
+                let Some(gt) = after.find('>') else {
+                    // unterminated tag: drop the remainder of the markup
+                    rest = "";
+                    break;
+                };
+                let tag = &after[..gt];
+                rest = &after[gt + 1..];
+                let closing = tag.starts_with('/');
+                let name = tag_name(tag);
+                if !closing && DROP_WITH_CONTENT.contains(&name.as_str()) && !tag.ends_with('/') {
+                    // skip to the matching close tag (case-insensitive)
+                    let needle = format!("</{name}");
+                    let lower = rest.to_ascii_lowercase();
+                    rest = match lower.find(&needle) {
+                        Some(pos) => match rest[pos..].find('>') {
+                            Some(g) => &rest[pos + g + 1..],
+                            None => "",
+                        },
+                        None => "",
+                    };
+                    continue;
+                }
+                if name == "li" && !closing {
+                    raw.push_str("\n- ");
+                } else if BLOCK.contains(&name.as_str()) || name == "li" {
+                    raw.push('\n');
+                } else if matches!(name.as_str(), "td" | "th") {
+                    raw.push(' ');
+                }
+            }
+            raw.push_str(rest);
+            let decoded = html_escape::decode_html_entities(&raw);
+            collapse_whitespace(&decoded)
+        }
+
+        /// Collapse runs of whitespace (including no-break spaces) to one space per line, trim lines, drop empty lines.
+        pub fn collapse_whitespace(s: &str) -> String {
+            let mut out = String::with_capacity(s.len());
+            for line in s.split(['\n', '\r']) {
+                let mut first = true;
+                // control characters (other than the line breaks split on above) are separators too: they are
+                // invalid in XML and invisible everywhere else
+                for word in line.split(|c: char| c.is_whitespace() || c == '\u{a0}' || c.is_control()).filter(|w| !w.is_empty()) {
+                    if first {
+                        if !out.is_empty() {
+                            out.push('\n');
+                        }
+                        first = false;
+                    } else {
+                        out.push(' ');
+                    }
+                    out.push_str(word);
+                }
+            }
+            out
+        }
+
+
+    }
+
+    proptest! {
+        #[test]
+        fn fast_sanitising_matches_reference(s in "(<p>|</p>|<li>|<br/>|<script>x</script>|<ScRiPt>|</SCRIPT >|<b|<figcaptionfigcaptionxx>|</STYLE>|<style>|&amp;|&nbsp;|&#8211;|&lt;i&gt;|<!--|-->|\\u{a0}|\\u{85}|\\u{2028}|[ \\t\\r\\n\\x0b\\x0c\\x00\\x7f]|\\PC){0,80}") {
+            prop_assert_eq!(collapse_whitespace(&s), reference::collapse_whitespace(&s));
+            prop_assert_eq!(html_to_text(&s), reference::html_to_text(&s));
+            let once = html_to_text(&s);
+            prop_assert_eq!(html_to_text(&once), reference::html_to_text(&once));
+        }
+    }
+
 }

@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::issue::Issue;
-use crate::item::FeedItem;
+use crate::item::{FeedItem, FieldId};
+use std::sync::OnceLock;
 use crate::profile::{Profile, external_name, required_fields};
 use crate::value::{Availability, Money, Url};
 
@@ -72,12 +73,29 @@ pub fn is_all_caps(s: &str) -> bool {
 /// Whether text looks like it contains HTML markup (a tag or an entity).
 pub fn looks_like_html(s: &str) -> bool {
     let b = s.as_bytes();
-    for (i, w) in b.windows(2).enumerate() {
-        if w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!') && b[i..].contains(&b'>') {
-            return true;
+    // a tag start counts when a '>' follows it somewhere
+    if let Some(last_gt) = b.iter().rposition(|c| *c == b'>') {
+        for (i, w) in b[..last_gt].windows(2).enumerate() {
+            if w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!') && i < last_gt {
+                return true;
+            }
         }
     }
-    ["&amp;", "&nbsp;", "&lt;", "&gt;", "&quot;", "&#"].iter().any(|e| s.contains(e))
+    s.contains('&') && ["&amp;", "&nbsp;", "&lt;", "&gt;", "&quot;", "&#"].iter().any(|e| s.contains(e))
+}
+
+/// Required fields of a profile with their identities (looked up once).
+fn required_ids(p: Profile) -> &'static [(&'static str, FieldId)] {
+    static CACHE: OnceLock<[Vec<(&'static str, FieldId)>; 4]> = OnceLock::new();
+    let all = CACHE.get_or_init(|| {
+        Profile::ALL.map(|p| {
+            required_fields(p)
+                .iter()
+                .map(|f| (*f, FieldId::from_name(f).unwrap_or_else(|| panic!("required field {f} is not a field"))))
+                .collect()
+        })
+    });
+    &all[Profile::ALL.iter().position(|x| *x == p).unwrap_or(0)]
 }
 
 fn check_shipping(s: &str) -> Result<(), String> {
@@ -107,17 +125,36 @@ pub fn validate_item(item: &FeedItem, opts: &ValidateOptions) -> Vec<Issue> {
     let name = |f: &str| external_name(p, f);
     let mut out = Vec::new();
 
-    for f in required_fields(p) {
-        if !item.is_set(f) {
+    for (f, id) in required_ids(p) {
+        if !item.is_set_id(*id) {
             out.push(Issue::error(name(f), "missing_required", format!("{} is required: add a value", name(f))));
         }
     }
 
-    for (f, max) in MAX_LENGTHS {
-        if let Some(text) = item.text(f) {
-            let n = text.chars().count();
-            if n > *max {
-                out.push(Issue::error(name(f), "too_long", format!("{} has {n} characters; the limit is {max}: shorten it", name(f))));
+    // MAX_LENGTHS, read straight from the (text) fields
+    let texts: [(&str, &Option<String>); 12] = [
+        ("item_id", &item.item_id),
+        ("mpn", &item.mpn),
+        ("title", &item.title),
+        ("description", &item.description),
+        ("brand", &item.brand),
+        ("material", &item.material),
+        ("pricing_trend", &item.pricing_trend),
+        ("item_group_title", &item.item_group_title),
+        ("color", &item.color),
+        ("size", &item.size),
+        ("seller_name", &item.seller_name),
+        ("marketplace_seller", &item.marketplace_seller),
+    ];
+    for ((f, text), (lf, max)) in texts.iter().zip(MAX_LENGTHS) {
+        debug_assert_eq!(f, lf);
+        if let Some(text) = text {
+            // a text of at most `max` bytes has at most `max` characters
+            if text.len() > *max {
+                let n = text.chars().count();
+                if n > *max {
+                    out.push(Issue::error(name(f), "too_long", format!("{} has {n} characters; the limit is {max}: shorten it", name(f))));
+                }
             }
         }
     }

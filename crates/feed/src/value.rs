@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -32,6 +33,187 @@ pub trait FieldValue: Sized {
     /// Parse from a JSON value (flat formats hand in `Value::String`).
     fn from_json(v: &Value) -> Result<Self, ValueError>;
 }
+
+/// Writing a field's value without building a `serde_json::Value` or a `String` (the hot path of the writers).
+/// `write_json` appends exactly the bytes `serde_json` writes for [`FieldValue::to_json`]; `write_text`
+/// appends exactly [`FieldValue::to_text`].
+pub trait WriteValue {
+    fn write_json(&self, out: &mut Vec<u8>);
+    fn write_text(&self, out: &mut String);
+}
+
+/// A JSON string literal, escaped as serde_json escapes it.
+pub fn write_json_str(out: &mut Vec<u8>, s: &str) {
+    // writing into a Vec cannot fail
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+/// A JSON string literal of text that needs no escaping (digits, ASCII letters, `.`, `-`, space).
+fn write_plain_json<T: fmt::Display>(out: &mut Vec<u8>, v: T) {
+    use std::io::Write as _;
+    let _ = write!(out, "\"{v}\"");
+}
+
+fn write_plain_text<T: fmt::Display>(out: &mut String, v: T) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "{v}");
+}
+
+/// Fallback through the `Value` form (rare, structured values).
+macro_rules! write_value_via_value {
+    ($($t:ty),*) => {$(
+        impl WriteValue for $t {
+            fn write_json(&self, out: &mut Vec<u8>) {
+                let _ = serde_json::to_writer(&mut *out, &FieldValue::to_json(self));
+            }
+            fn write_text(&self, out: &mut String) {
+                out.push_str(&FieldValue::to_text(self));
+            }
+        }
+    )*};
+}
+
+/// JSON string of the text form (values whose JSON is `Value::String(to_text())`).
+macro_rules! write_value_as_text {
+    ($($t:ty),*) => {$(
+        impl WriteValue for $t {
+            fn write_json(&self, out: &mut Vec<u8>) {
+                write_json_str(out, &FieldValue::to_text(self));
+            }
+            fn write_text(&self, out: &mut String) {
+                out.push_str(&FieldValue::to_text(self));
+            }
+        }
+    )*};
+}
+
+impl WriteValue for String {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        write_json_str(out, self);
+    }
+    fn write_text(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+impl WriteValue for bool {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(if *self { b"\"true\"" } else { b"\"false\"" });
+    }
+    fn write_text(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" });
+    }
+}
+
+impl WriteValue for i64 {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        let _ = serde_json::to_writer(&mut *out, self);
+    }
+    fn write_text(&self, out: &mut String) {
+        write_plain_text(out, self);
+    }
+}
+
+impl WriteValue for Decimal {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        write_plain_json(out, self.normalize());
+    }
+    fn write_text(&self, out: &mut String) {
+        write_plain_text(out, self.normalize());
+    }
+}
+
+impl WriteValue for Money {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        write_plain_json(out, self);
+    }
+    fn write_text(&self, out: &mut String) {
+        write_plain_text(out, self);
+    }
+}
+
+impl WriteValue for Country {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        write_json_str(out, self.code());
+    }
+    fn write_text(&self, out: &mut String) {
+        out.push_str(self.code());
+    }
+}
+
+impl WriteValue for CountryList {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        out.push(b'[');
+        for (i, c) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_json_str(out, c.code());
+        }
+        out.push(b']');
+    }
+    fn write_text(&self, out: &mut String) {
+        for (i, c) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(c.code());
+        }
+    }
+}
+
+impl WriteValue for Url {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        write_json_str(out, self.as_str());
+    }
+    fn write_text(&self, out: &mut String) {
+        out.push_str(self.as_str());
+    }
+}
+
+impl WriteValue for UrlList {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        match self.0.as_slice() {
+            [one] => write_json_str(out, one.as_str()),
+            _ => write_json_str(out, &self.to_text()),
+        }
+    }
+    fn write_text(&self, out: &mut String) {
+        for (i, u) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(u.as_str());
+        }
+    }
+}
+
+impl WriteValue for StringMap {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        let dup = self.0.iter().enumerate().any(|(i, (k, _))| self.0[..i].iter().any(|(k2, _)| k2 == k));
+        if dup {
+            // a JSON object keeps the first position and the last value of a repeated key
+            let _ = serde_json::to_writer(&mut *out, &self.to_json());
+            return;
+        }
+        out.push(b'{');
+        for (i, (k, v)) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_json_str(out, k);
+            out.push(b':');
+            write_json_str(out, v);
+        }
+        out.push(b'}');
+    }
+    fn write_text(&self, out: &mut String) {
+        out.push_str(&self.to_text());
+    }
+}
+
+write_value_as_text!(NaiveDate, Measure, Dimensions);
+write_value_via_value!(QAndAList, ReviewList);
 
 fn type_error(expected: &str, v: &Value) -> ValueError {
     let got = match v {
@@ -312,15 +494,16 @@ impl FieldValue for CountryList {
 }
 
 /// An absolute http(s) URL (RFC 1738/3986 syntax checked with the `url` crate). Keeps the text as given.
+/// Shared text: the shop's URLs are on every item, so a clone is a reference count, not a copy.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Url(String);
+pub struct Url(Arc<str>);
 
 impl Url {
     pub fn parse(s: &str) -> Result<Self, ValueError> {
         let s = s.trim();
         match url::Url::parse(s) {
             Ok(u) if (u.scheme() == "https" || u.scheme() == "http") && u.host_str().is_some_and(|h| !h.is_empty()) => {
-                Ok(Url(s.to_string()))
+                Ok(Url(s.into()))
             }
             Ok(u) => Err(ValueError::new(
                 "invalid_url",
@@ -328,6 +511,16 @@ impl Url {
             )),
             Err(e) => Err(ValueError::new("invalid_url", format!("'{s}' is not a valid absolute URL ({e})"))),
         }
+    }
+    /// From a URL the `url` crate has already parsed (its serialisation), with the same checks as [`Url::parse`].
+    pub fn from_parsed(u: &url::Url) -> Result<Self, ValueError> {
+        if (u.scheme() == "https" || u.scheme() == "http") && u.host_str().is_some_and(|h| !h.is_empty()) {
+            let s = u.as_str();
+            if s.trim().len() == s.len() {
+                return Ok(Url(s.into()));
+            }
+        }
+        Url::parse(u.as_str())
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -345,10 +538,10 @@ impl fmt::Display for Url {
 
 impl FieldValue for Url {
     fn to_json(&self) -> Value {
-        Value::String(self.0.clone())
+        Value::String(self.0.to_string())
     }
     fn to_text(&self) -> String {
-        self.0.clone()
+        self.0.to_string()
     }
     fn from_json(v: &Value) -> Result<Self, ValueError> {
         match v {
@@ -429,6 +622,10 @@ macro_rules! string_enum {
                     }
                 }
             }
+        }
+        impl WriteValue for $name {
+            fn write_json(&self, out: &mut Vec<u8>) { write_json_str(out, self.as_str()) }
+            fn write_text(&self, out: &mut String) { out.push_str(self.as_str()) }
         }
         impl FieldValue for $name {
             fn to_json(&self) -> Value { Value::String(self.as_str().into()) }

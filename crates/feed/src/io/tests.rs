@@ -241,3 +241,42 @@ fn stream_json_array_stops_on_consumer_error() {
     assert!(matches!(r, Err(read::StreamError::Consumer("stop"))));
     assert_eq!(seen, vec![1, 2]);
 }
+
+/// The direct JSON/text writers give the same members, values and cells as the `Value`-based forms
+/// (`to_json_map`, `Column::text`), for every profile and every kind of value (duplicate map keys included).
+#[test]
+fn direct_writers_match_value_forms() {
+    let mut item = rich_item(7);
+    item.custom_variant1_category = Some("Size_Type".into());
+    item.inventory_quantity = Some(3);
+    item.identifier_exists = Some(false);
+    item.availability = Some(crate::value::Availability::PreOrder);
+    item.unit_pricing_measure = Some(crate::value::Measure { value: rust_decimal::Decimal::new(160, 1), unit: "oz".into() });
+    item.dimensions = Some(crate::value::Dimensions {
+        length: rust_decimal::Decimal::new(12, 0),
+        width: rust_decimal::Decimal::new(80, 1),
+        height: rust_decimal::Decimal::new(5, 0),
+        unit: "in".into(),
+    });
+    let mut dup = item.clone();
+    dup.variant_dict = Some(crate::value::StringMap(vec![("color".into(), "Blue".into()), ("size".into(), "9".into()), ("color".into(), "Navy".into())]));
+    for it in [&item, &dup] {
+        for p in [Profile::OpenAi, Profile::OpenAiV1, Profile::Google] {
+            let mut out = Vec::new();
+            crate::profile::write_json_object(p, it, &mut out);
+            let direct: serde_json::Value = serde_json::from_slice(&out).unwrap();
+            let expected = serde_json::Value::Object(crate::profile::to_json_map(p, it));
+            assert_eq!(direct, expected, "{p}");
+            // and byte for byte, member by member
+            let dm = direct.as_object().unwrap();
+            for (k, v) in expected.as_object().unwrap() {
+                assert_eq!(serde_json::to_string(&dm[k]).unwrap(), serde_json::to_string(v).unwrap(), "{p} {k}");
+            }
+            for c in crate::profile::columns(p) {
+                let mut t = String::new();
+                let set = c.text_into(p, it, &mut t);
+                assert_eq!(c.text(p, it), set.then_some(t), "{p} {}", c.name);
+            }
+        }
+    }
+}

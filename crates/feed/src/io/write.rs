@@ -5,7 +5,7 @@ use quick_xml::escape::escape;
 use super::{FeedIoError, Format};
 use crate::acp::AcpWriter;
 use crate::item::FeedItem;
-use crate::profile::{Profile, columns, to_json_map};
+use crate::profile::{Profile, columns, write_json_object};
 
 /// Counts the bytes written through it (used for shard size limits).
 #[derive(Debug)]
@@ -50,6 +50,8 @@ pub struct FeedWriter<W: Write> {
     /// One item's bytes, handed to the writer in a single `write_all`: serde/`write!` make many tiny writes,
     /// and each tiny write into a compressor (gzip) costs a deflate call.
     scratch: Vec<u8>,
+    /// One cell's text (flat formats), reused.
+    text: String,
 }
 
 /// Whether a format can be written under a profile in this build (checked before any file is created).
@@ -98,7 +100,7 @@ impl<W: Write + Send> FeedWriter<W> {
                 ));
             }
         };
-        Ok(FeedWriter { format, profile, enc, items: 0, scratch: Vec::with_capacity(4096) })
+        Ok(FeedWriter { format, profile, enc, items: 0, scratch: Vec::with_capacity(4096), text: String::with_capacity(1024) })
     }
 
     pub fn format(&self) -> Format {
@@ -129,7 +131,7 @@ impl<W: Write + Send> FeedWriter<W> {
             Encoder::Jsonl(w) => {
                 let buf = &mut self.scratch;
                 buf.clear();
-                serde_json::to_writer(&mut *buf, &to_json_map(p, item))?;
+                write_json_object(p, item, buf);
                 buf.push(b'\n');
                 w.write_all(buf)?;
             }
@@ -138,15 +140,15 @@ impl<W: Write + Send> FeedWriter<W> {
                 buf.clear();
                 buf.extend_from_slice(if *first { b"\n" } else { b",\n" });
                 *first = false;
-                serde_json::to_writer(&mut *buf, &to_json_map(p, item))?;
+                write_json_object(p, item, buf);
                 w.write_all(buf)?;
             }
             Encoder::Delimited(cw) => {
+                let t = &mut self.text;
                 for c in columns(p) {
-                    match c.text(p, item) {
-                        Some(t) => cw.write_field(t.as_bytes())?,
-                        None => cw.write_field(b"")?,
-                    }
+                    t.clear();
+                    c.text_into(p, item, t);
+                    cw.write_field(t.as_bytes())?;
                 }
                 cw.write_record(None::<&[u8]>)?;
             }
@@ -155,8 +157,10 @@ impl<W: Write + Send> FeedWriter<W> {
                 let w = &mut self.scratch;
                 w.clear();
                 w.write_all(b"<item>")?;
+                let t = &mut self.text;
                 for c in columns(p) {
-                    if let Some(mut t) = c.text(p, item) {
+                    t.clear();
+                    if c.text_into(p, item, t) {
                         // characters XML 1.0 cannot carry
                         if t.chars().any(|ch| ch.is_control() && !matches!(ch, '\n' | '\t' | '\r')) {
                             t.retain(|ch| !ch.is_control() || matches!(ch, '\n' | '\t' | '\r'));
