@@ -15,7 +15,10 @@ if ! command -v wrk >/dev/null 2>&1; then
   echo "installing wrk (Debian package)…"
   (apt-get install -y -q wrk >/dev/null 2>&1) || (apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null)
 fi
-[ -x "$BIN" ] || cargo build --release -p productsynch
+# the same invocation as bench.sh (same feature set: nothing is built twice)
+if [ "${BENCH_PREBUILT:-0}" != 1 ]; then
+  cargo build --release -p productsynch -p productsynch-core --bin productsynch --example bench_sync --example bench_webhook
+fi
 
 work=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
@@ -54,6 +57,7 @@ done = function(summary, latency, requests)
 end
 LUA
 # warm-up, then the measured run
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s "$work/me.lua" "$base/api/v1/auth/me" >/dev/null
 out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$work/me.lua" "$base/api/v1/auth/me")
 echo "$out" | grep -v '^RESULT'
@@ -62,7 +66,8 @@ rss_after_kb=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
 rss_peak_kb=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status")
 
 echo
-echo "== GET /api/v1/auth/me, $CONNECTIONS connections, $THREADS wrk threads, $DURATION on $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1))"
+echo "== GET /api/v1/auth/me, $CONNECTIONS connections, $THREADS wrk threads, $DURATION on $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "   load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$result" | tr ' ' '\n' | grep '=' | sed 's/^/   /'
 echo "== memory of the binary (serve: API + workers + scheduler, SQLite)"
 echo "   idle RSS:            $((rss_idle_kb / 1024)) MiB"
