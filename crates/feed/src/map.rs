@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use crate::issue::Issue;
 use crate::item::FeedItem;
 use crate::record::*;
-use crate::sanitize::{clean_description, clean_title, html_to_text};
+use crate::sanitize::{clean_description, clean_description_of_text, clean_title, html_to_text};
 use crate::validate::gtin_check_digit_ok;
 use crate::value::*;
 
@@ -326,20 +326,29 @@ pub fn map_record(rec: &CatalogRecord, ctx: &MapContext) -> Mapped {
     product_fields(&mut base, p, ctx);
 
     // the description text plus the keywords line, sanitised and cut
+    // (`d` is always html_to_text output)
     let describe = |mut d: String| -> Option<String> {
-        if let Some(k) = keywords {
-            d.push_str("\nKeywords: ");
-            d.push_str(&k.join(", "));
-        }
-        let d = clean_description(&d);
+        let d = match keywords {
+            Some(k) => {
+                d.push_str("\nKeywords: ");
+                d.push_str(&k.join(", "));
+                clean_description(&d)
+            }
+            None => clean_description_of_text(&d),
+        };
         if d.is_empty() { None } else { Some(d) }
     };
+    let (has_ai, has_manual) = (!a.set_fields().is_empty(), !m.set_fields().is_empty());
     let shared_desc: std::cell::OnceCell<Option<String>> = std::cell::OnceCell::new();
     let finish = |mut item: FeedItem, own_desc: &str, notes: &mut Vec<Issue>| -> FeedItem {
         // overrides: AI then manual, for every overridable field
         let title = item.title.take();
-        item.overlay(a);
-        item.overlay(m);
+        if has_ai {
+            item.overlay(a);
+        }
+        if has_manual {
+            item.overlay(m);
+        }
         item.title = title;
         let own = if overridden_desc { String::new() } else { html_to_text(own_desc) };
         item.description = if own.is_empty() {

@@ -5,35 +5,66 @@ pub const TITLE_MAX: usize = 150;
 /// Description limit (characters).
 pub const DESCRIPTION_MAX: usize = 5000;
 
+#[cfg(test)]
 const DROP_WITH_CONTENT: &[&str] = &["script", "style", "noscript", "template", "head", "iframe", "object", "svg"];
+#[cfg(test)]
 const BLOCK: &[&str] = &[
     "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "ul", "ol", "section", "article",
     "blockquote", "pre", "hr", "dd", "dt", "dl", "header", "footer", "figure", "figcaption", "address", "tbody", "thead",
 ];
 
-/// Lower-cased ASCII name of a tag (`/P class=x` -> `p`), in a stack buffer: names longer than 16 bytes are
-/// no known tag, so they compare unequal to every name of the lists above.
-fn tag_name(tag: &str) -> ([u8; 16], usize) {
+/// Lower-cased ASCII name of a tag (`/P class=x` -> `p`) packed into a `u128` (bytes in order, zero padded),
+/// so the name lists above are compared as integers. `None` for names over 16 bytes: no tag we act on.
+fn tag_key(tag: &str) -> Option<u128> {
     let mut buf = [0u8; 16];
     let mut n = 0;
     for b in tag.trim_start_matches('/').bytes().take_while(u8::is_ascii_alphanumeric) {
         if n == buf.len() {
-            // too long for any tag we act on; mark it unusable
-            return (buf, usize::MAX);
+            return None;
         }
         buf[n] = b.to_ascii_lowercase();
         n += 1;
     }
-    (buf, n)
+    Some(u128::from_le_bytes(buf))
 }
+
+const fn key(name: &str) -> u128 {
+    let b = name.as_bytes();
+    let mut buf = [0u8; 16];
+    let mut i = 0;
+    while i < b.len() {
+        buf[i] = b[i];
+        i += 1;
+    }
+    u128::from_le_bytes(buf)
+}
+
+const fn keys<const N: usize>(names: [&str; N]) -> [u128; N] {
+    let mut out = [0u128; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = key(names[i]);
+        i += 1;
+    }
+    out
+}
+
+const DROP_KEYS: [u128; 8] = keys(["script", "style", "noscript", "template", "head", "iframe", "object", "svg"]);
+const BLOCK_KEYS: [u128; 28] = keys([
+    "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "ul", "ol", "section", "article",
+    "blockquote", "pre", "hr", "dd", "dt", "dl", "header", "footer", "figure", "figcaption", "address", "tbody", "thead",
+]);
+const LI: u128 = key("li");
+const TD: u128 = key("td");
+const TH: u128 = key("th");
 
 /// Convert HTML to plain text: tags removed, `script`/`style` dropped with their content, block elements and
 /// `<br>` become line breaks, list items become `- ` lines, entities are decoded, whitespace is collapsed
 /// (one space inside a line, no empty lines). Text without markup passes through with whitespace collapsed.
 pub fn html_to_text(html: &str) -> String {
-    if !html.as_bytes().iter().any(|b| matches!(b, b'<' | b'&')) {
-        // no markup and no entity: only the whitespace rules apply
-        return collapse_whitespace(html);
+    if !html.as_bytes().contains(&b'<') {
+        // no markup: only entities and the whitespace rules apply
+        return collapse_whitespace(&html_escape::decode_html_entities(html));
     }
     let mut raw = String::with_capacity(html.len());
     let mut rest = html;
@@ -62,12 +93,11 @@ pub fn html_to_text(html: &str) -> String {
         let tag = &after[..gt];
         rest = &after[gt + 1..];
         let closing = tag.starts_with('/');
-        let (buf, len) = tag_name(tag);
-        // an over-long name is no tag we act on
-        let name = if len == usize::MAX { "-" } else { std::str::from_utf8(&buf[..len]).unwrap_or("-") };
-        if !closing && DROP_WITH_CONTENT.contains(&name) && !tag.ends_with('/') {
+        let name = tag_key(tag);
+        if !closing && name.is_some_and(|k| DROP_KEYS.contains(&k)) && !tag.ends_with('/') {
             // skip to the matching close tag (case-insensitive)
-            let needle = format!("</{name}");
+            let name = tag.trim_start_matches('/').split(|c: char| !c.is_ascii_alphanumeric()).next().unwrap_or("");
+            let needle = format!("</{}", name.to_ascii_lowercase());
             let lower = rest.to_ascii_lowercase();
             rest = match lower.find(&needle) {
                 Some(pos) => match rest[pos..].find('>') {
@@ -78,12 +108,11 @@ pub fn html_to_text(html: &str) -> String {
             };
             continue;
         }
-        if name == "li" && !closing {
-            raw.push_str("\n- ");
-        } else if BLOCK.contains(&name) || name == "li" {
-            raw.push('\n');
-        } else if matches!(name, "td" | "th") {
-            raw.push(' ');
+        match name {
+            Some(LI) if !closing => raw.push_str("\n- "),
+            Some(k) if k == LI || BLOCK_KEYS.contains(&k) => raw.push('\n'),
+            Some(TD | TH) => raw.push(' '),
+            _ => {}
         }
     }
     raw.push_str(rest);
@@ -196,6 +225,14 @@ pub fn recase_all_caps(title: &str) -> String {
 pub fn clean_title(s: &str) -> String {
     let t = html_to_text(s).replace('\n', " ");
     truncate_words(&recase_all_caps(&t), TITLE_MAX)
+}
+
+/// [`clean_description`] of text that [`html_to_text`] produced (so already collapsed): the second HTML pass
+/// is skipped when it would change nothing (no `<`, no entity left), which is the common case.
+pub fn clean_description_of_text(t: &str) -> String {
+    let unchanged = !t.as_bytes().contains(&b'<')
+        && (!t.as_bytes().contains(&b'&') || matches!(html_escape::decode_html_entities(t), std::borrow::Cow::Borrowed(_)));
+    if unchanged { truncate_words(t, DESCRIPTION_MAX) } else { clean_description(t) }
 }
 
 /// Description pipeline: HTML to text, cut to 5000 characters.
@@ -355,6 +392,7 @@ mod tests {
             prop_assert_eq!(html_to_text(&s), reference::html_to_text(&s));
             let once = html_to_text(&s);
             prop_assert_eq!(html_to_text(&once), reference::html_to_text(&once));
+            prop_assert_eq!(clean_description_of_text(&once), clean_description(&once));
         }
     }
 
