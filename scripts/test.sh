@@ -59,8 +59,17 @@ cleanup() {
   for db in $(psql_admin -At -c "select datname from pg_database where datname like '${run_db}_%'" 2>/dev/null); do
     psql_admin -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true
   done
+  [ -n "${moto_pid:-}" ] && kill "$moto_pid" 2>/dev/null || true
 }
 trap cleanup EXIT
+
+# An S3-compatible server (moto, PyPI) on a free loopback port for the S3 storage test (crates/core/tests/storage_s3.rs).
+command -v moto_server >/dev/null 2>&1 || python3 -m pip install -q --disable-pip-version-check 'moto[server]>=5,<6'
+s3_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+moto_server -H 127.0.0.1 -p "$s3_port" >/dev/null 2>&1 &
+moto_pid=$!
+for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$s3_port/" >/dev/null 2>&1 && break; sleep 0.2; done
+export TEST_S3_ENDPOINT="http://127.0.0.1:$s3_port" TEST_REQUIRE_S3=1
 
 export TEST_DATABASE_URL="postgres://$PG_USER@$PG_HOST:$PG_PORT/$run_db"
 export TEST_REQUIRE_POSTGRES=1
