@@ -1,4 +1,4 @@
-import { Badge, Group, Tooltip } from '@mantine/core';
+import { Badge, Group } from '@mantine/core';
 import type { ProductSummary } from '../../api/products';
 
 /** Excluded, valid or invalid (with the issue count when the server sends one). */
@@ -27,18 +27,29 @@ export function ProductStatusBadge({ product }: { product: Pick<ProductSummary, 
 
 /** ChatGPT search / checkout eligibility, as two small on/off badges. */
 export function ChatGptFlags({ search, checkout }: { search: boolean; checkout: boolean }) {
+  // Native titles, not Tooltips: a list page shows up to 200 rows of these.
   return (
     <Group gap={4} wrap="nowrap">
-      <Tooltip label={search ? 'Shown in ChatGPT search' : 'Hidden from ChatGPT search'}>
-        <Badge size="sm" tt="none" variant={search ? 'light' : 'outline'} color={search ? 'blue' : 'gray'} aria-label={`Search ${search ? 'on' : 'off'}`}>
-          Search
-        </Badge>
-      </Tooltip>
-      <Tooltip label={checkout ? 'Can be bought in ChatGPT' : 'No checkout in ChatGPT'}>
-        <Badge size="sm" tt="none" variant={checkout ? 'light' : 'outline'} color={checkout ? 'violet' : 'gray'} aria-label={`Checkout ${checkout ? 'on' : 'off'}`}>
-          Checkout
-        </Badge>
-      </Tooltip>
+      <Badge
+        size="sm"
+        tt="none"
+        variant={search ? 'light' : 'outline'}
+        color={search ? 'blue' : 'gray'}
+        aria-label={`Search ${search ? 'on' : 'off'}`}
+        title={search ? 'Shown in ChatGPT search' : 'Hidden from ChatGPT search'}
+      >
+        Search
+      </Badge>
+      <Badge
+        size="sm"
+        tt="none"
+        variant={checkout ? 'light' : 'outline'}
+        color={checkout ? 'violet' : 'gray'}
+        aria-label={`Checkout ${checkout ? 'on' : 'off'}`}
+        title={checkout ? 'Can be bought in ChatGPT' : 'No checkout in ChatGPT'}
+      >
+        Checkout
+      </Badge>
     </Group>
   );
 }

@@ -29,14 +29,13 @@ import {
   Text,
   TextInput,
   Title,
-  Tooltip,
   UnstyledButton,
 } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconArrowDown, IconArrowUp, IconArrowsSort, IconPencil, IconSearch } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { errorMessage } from '../../api/problem';
 import {
@@ -262,6 +261,14 @@ export default function ProductsPage() {
       },
     );
   };
+
+  // Stable row callbacks, so a selection change re-renders only the rows it changes.
+  const toggleRowRef = useRef(toggleRow);
+  toggleRowRef.current = toggleRow;
+  const toggleExcludedRef = useRef(toggleExcluded);
+  toggleExcludedRef.current = toggleExcluded;
+  const onSelectRow = useCallback((id: string, on: boolean) => toggleRowRef.current(id, on), []);
+  const onIncludeRow = useCallback((p: ProductSummary, on: boolean) => toggleExcludedRef.current(p, on), []);
 
   const sortHeader = (field: 'title' | 'price', label: string, w?: number) => {
     const active = state.sort === field || state.sort === `-${field}`;
@@ -507,8 +514,8 @@ export default function ProductsPage() {
                   currency={currency.data ?? null}
                   showAi={showAi}
                   selected={selection.allMatching || selection.ids.has(p.id)}
-                  onSelect={(on) => toggleRow(p.id, on)}
-                  onInclude={(on) => toggleExcluded(p, on)}
+                  onSelect={onSelectRow}
+                  onInclude={onIncludeRow}
                 />
               ))}
             </Table.Tbody>
@@ -549,7 +556,7 @@ export default function ProductsPage() {
   );
 }
 
-function ProductRow({
+const ProductRow = memo(function ProductRow({
   shopId,
   product: p,
   currency,
@@ -563,15 +570,15 @@ function ProductRow({
   currency: string | null;
   showAi: boolean;
   selected: boolean;
-  onSelect: (on: boolean) => void;
-  onInclude: (on: boolean) => void;
+  onSelect: (id: string, on: boolean) => void;
+  onInclude: (p: ProductSummary, on: boolean) => void;
 }) {
   const editUrl = `/shops/${encodeURIComponent(shopId)}/products/${encodeURIComponent(p.id)}`;
   const included = p.status !== 'EXCLUDED';
   return (
     <Table.Tr h={ROW_HEIGHT} bg={selected ? 'var(--mantine-primary-color-light)' : undefined}>
       <Table.Td>
-        <Checkbox aria-label={`Select ${p.title}`} checked={selected} onChange={(e) => onSelect(e.currentTarget.checked)} />
+        <Checkbox aria-label={`Select ${p.title}`} checked={selected} onChange={(e) => onSelect(p.id, e.currentTarget.checked)} />
       </Table.Td>
       <Table.Td>
         <Group gap="sm" wrap="nowrap">
@@ -607,17 +614,21 @@ function ProductRow({
         <Group gap={6} wrap="nowrap">
           <ProductStatusBadge product={p} />
           {p.manualOverride && (
-            <Tooltip label="Has manual edits">
+            <span title="Has manual edits" style={{ display: 'inline-flex' }}>
               <IconPencil size={14} aria-label="Has manual edits" />
-            </Tooltip>
+            </span>
           )}
         </Group>
       </Table.Td>
       <Table.Td>
         <Group gap="xs" wrap="nowrap">
-          <Tooltip label={included ? 'In the feed' : 'Excluded from the feed'}>
-            <Switch size="sm" aria-label={`Include ${p.title} in feed`} checked={included} onChange={(e) => onInclude(e.currentTarget.checked)} />
-          </Tooltip>
+          <Switch
+            size="sm"
+            aria-label={`Include ${p.title} in feed`}
+            title={included ? 'In the feed' : 'Excluded from the feed'}
+            checked={included}
+            onChange={(e) => onInclude(p, e.currentTarget.checked)}
+          />
           <Button component={Link} to={editUrl} size="compact-sm" variant="light" aria-label={`Edit ${p.title}`}>
             Edit
           </Button>
@@ -625,4 +636,4 @@ function ProductRow({
       </Table.Td>
     </Table.Tr>
   );
-}
+});
