@@ -169,6 +169,35 @@ export function WooDataPanel({ detail, currency }: { detail: ProductDetail; curr
           </Table.ScrollContainer>
         )}
       </section>
+      {detail.syncHistory.length > 0 && (
+        <section aria-labelledby="woo-events">
+          <Title order={3} size="h5" id="woo-events" mb={4}>
+            Recent store events
+          </Title>
+          <Table.ScrollContainer minWidth={560}>
+            <Table aria-label="Recent store events" striped>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Event</Table.Th>
+                  <Table.Th>Status</Table.Th>
+                  <Table.Th>Received</Table.Th>
+                  <Table.Th>Error</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {detail.syncHistory.map((e, i) => (
+                  <Table.Tr key={i}>
+                    <Table.Td>{e.topic}</Table.Td>
+                    <Table.Td>{e.status}</Table.Td>
+                    <Table.Td>{formatDateTime(e.receivedAt)}</Table.Td>
+                    <Table.Td>{e.error ?? '—'}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        </section>
+      )}
       <section aria-labelledby="woo-attributes">
         <Title order={3} size="h5" id="woo-attributes" mb={4}>
           Raw attributes

@@ -12,7 +12,8 @@
  *   buttons "Save changes" and "Discard changes"
  * - Feed preview: list "Validation issues" with "Fix <field label>" buttons (switch to Manual
  *   edits and focus the field), table "Key feed fields", code "Feed item JSON", select "Variation"
- * - WooCommerce data: tables "Store values", "Variations", code "Raw attributes"
+ * - WooCommerce data: tables "Store values", "Variations", "Recent store events" (when any), code
+ *   "Raw attributes"
  */
 import { Anchor, Badge, Group, Stack, Tabs, Text, Title } from '@mantine/core';
 import { IconArrowLeft } from '@tabler/icons-react';
