@@ -4,9 +4,8 @@
  * `POST /shops/{id}/sync/push`, `GET /shops/{id}/feed/{preview,files,pushes}`,
  * `GET /shops/{id}/openai-config` and the download URL of `GET /shops/{id}/feed/download`.
  *
- * The sync endpoints answer untyped JSON in the OpenAPI document, so their shapes are written out
- * here from the server's `BatchView` / `SyncStatusView` (crates/core/src/sync/mod.rs); the feed and
- * delivery shapes come from `schema.d.ts`.
+ * Every shape comes from `schema.d.ts` (the server's OpenAPI document); the sync states, which
+ * the document gives as plain strings, are narrowed to the values the server sends.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
@@ -33,40 +32,22 @@ export interface SyncError {
   at?: string;
 }
 
-export interface SyncBatch {
-  id: string;
+/** A sync batch (`SyncBatch` of the API) with its state names narrowed. */
+export type SyncBatch = Omit<Schemas['SyncBatch'], 'status' | 'syncType' | 'errors'> & {
   status: SyncState;
   syncType: SyncKind;
-  /** `user`, `schedule`, `webhook`, `connect`, … */
-  triggeredBy?: string | null;
-  total: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  deleted: number;
-  failed: number;
-  pagesDone: number;
-  totalPages: number;
-  startedAt?: string | null;
-  completedAt?: string | null;
-  durationMs?: number | null;
-  errors: SyncError[] | unknown;
-  jobId?: string | null;
-}
+  /** `[{wooProductId, message, at}]` as stored; read it through `batchErrors`. */
+  errors: unknown;
+};
 
-export interface SyncStatus {
-  shopId: string;
+/** `GET /shops/{id}/sync/status` with its state names narrowed. */
+export type SyncStatus = Omit<Schemas['SyncStatus'], 'syncStatus' | 'current' | 'last'> & {
   syncStatus: SyncState;
-  syncEnabled: boolean;
-  isConnected: boolean;
-  lastSyncAt?: string | null;
   /** The batch queued or running now, if any. */
   current?: SyncBatch | null;
   /** The newest finished batch. */
   last?: SyncBatch | null;
-  nextScheduledAt?: string | null;
-  productCount: number;
-}
+};
 
 export interface SyncAccepted {
   jobId: string;

@@ -245,7 +245,7 @@ export function problems(data: ShopData[]): Problem[] {
     if (connected) continue;
     // A store whose approval never came back has no keys: its connection is not finished.
     if (!d.shop.consumerKeyHint && !d.shop.lastSyncAt) out.push({ kind: 'unfinished', shop: d.shop });
-    else out.push({ kind: 'disconnected', shop: d.shop, detail: d.shop.connectionError ?? null });
+    else out.push({ kind: 'disconnected', shop: d.shop, detail: d.status?.connectionError ?? d.shop.connectionError ?? null });
   }
   for (const d of data) {
     const last = d.status?.last;

@@ -142,9 +142,15 @@ describe('SyncPage', () => {
   });
 
   it('says when the store is disconnected and does not offer a sync', async () => {
-    mockApi(baseRoutes({ [`GET ${S}/sync/status`]: () => json(200, status({ isConnected: false, syncStatus: 'FAILED', nextScheduledAt: null })) }));
+    mockApi(
+      baseRoutes({
+        [`GET ${S}/sync/status`]: () =>
+          json(200, status({ isConnected: false, syncStatus: 'FAILED', nextScheduledAt: null, connectionError: 'The store refused the API keys (401).' })),
+      }),
+    );
     renderSync();
     expect(await screen.findByText('Store disconnected')).toBeInTheDocument();
+    expect(screen.getByText(/The store refused the API keys \(401\)\./)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Sync now' })).toBeDisabled();
   });
 });

@@ -50,7 +50,8 @@ export function SyncStatusCard({
 
         {status && !status.isConnected && (
           <Alert color="red" variant="light" icon={<IconPlugConnectedX size={18} />} title="Store disconnected">
-            ProductSynch cannot reach this store with its keys. Reconnect it in the shop settings; syncs are paused until then.
+            {status.connectionError ?? 'ProductSynch cannot reach this store with its keys.'} Reconnect it in the shop settings;
+            syncs are paused until then.
           </Alert>
         )}
 

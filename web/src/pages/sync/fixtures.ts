@@ -38,6 +38,7 @@ export function status(over: Partial<SyncStatus> = {}): SyncStatus {
     current: null,
     last: batch(),
     nextScheduledAt: '2026-11-28T10:15:00Z',
+    next: { sync: '2026-11-28T10:15:00Z', push: '2026-11-29T04:00:00Z', pushCadence: 'daily', pushMethod: 'https' },
     productCount: 40,
     ...over,
   };
