@@ -165,7 +165,9 @@ export function ManualEditForm({
     setError,
     reset,
     formState: { errors, isDirty },
-  } = useForm<ProductEditValues>({ resolver: zodResolver(productEditSchema), defaultValues: initial, mode: 'onTouched' });
+    // Validate on submit, then on change: validating on blur re-rendered the form in the middle of
+    // the click that moves focus to a Select, which then did not open (seen in Chromium).
+  } = useForm<ProductEditValues>({ resolver: zodResolver(productEditSchema), defaultValues: initial, mode: 'onSubmit', reValidateMode: 'onChange' });
   const qa = useFieldArray({ control, name: 'manualQAndA' });
 
   // A refetch must not wipe what the user is typing: take new server values only when clean.

@@ -14,6 +14,8 @@
  *   edits and focus the field), table "Key feed fields", code "Feed item JSON", select "Variation"
  * - WooCommerce data: tables "Store values", "Variations", "Recent store events" (when any), code
  *   "Raw attributes"
+ * No field label contains another one (a unit test checks it), so Playwright's substring label
+ * matching finds one field; only "Question 1" also matches "Question 10"+ (use exact: true).
  */
 import { Anchor, Badge, Group, Stack, Tabs, Text, Title } from '@mantine/core';
 import { IconArrowLeft } from '@tabler/icons-react';
