@@ -16,6 +16,8 @@
  *   "Raw attributes"
  * No field label contains another one (a unit test checks it), so Playwright's substring label
  * matching finds one field; only "Question 1" also matches "Question 10"+ (use exact: true).
+ * "Keywords", "Condition" and the yes/no and list fields are comboboxes whose listbox carries the
+ * same label: find them with getByRole('combobox', { name }).
  */
 import { Anchor, Badge, Group, Stack, Tabs, Text, Title } from '@mantine/core';
 import { IconArrowLeft } from '@tabler/icons-react';

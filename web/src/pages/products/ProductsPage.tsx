@@ -4,7 +4,8 @@
  * Stable accessible names (used by browser tests):
  * - search box: label "Search products"
  * - filters: "Status", "Availability", "Validity", "Manual edits", "AI enriched" (only when the API
- *   reports enrichment), "Category", "Sort by"; page size: "Rows per page"
+ *   reports enrichment), "Category", "Sort by"; page size: "Rows per page" (the selects are
+ *   comboboxes: getByRole('combobox', { name }))
  * - pager (nav "Pagination"): "Page <n>", "First page", "Previous page", "Next page", "Last page"
  * - table: "Products"; header checkbox "Select all on this page"; row checkbox "Select <title>";
  *   "Select all <N> matching products" button once a whole page is selected
