@@ -55,14 +55,22 @@ pub struct SecurityHeaders {
     pub hsts: bool,
 }
 
+/// Product images come from the merchant's store, so `img-src` allows any https origin.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
 img-src 'self' data: https:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; \
 form-action 'self'; frame-ancestors 'none'";
 
+/// The same policy for an app served over plain http (development, the demo with its simulated store on
+/// http://127.0.0.1): there is no mixed content to avoid, and http store images should show.
+pub const CONTENT_SECURITY_POLICY_PLAIN_HTTP: &str = "default-src 'self'; script-src 'self'; \
+style-src 'self' 'unsafe-inline'; img-src 'self' data: https: http:; font-src 'self' data:; connect-src 'self'; \
+object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
 pub async fn security_headers(State(cfg): State<SecurityHeaders>, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    let csp = if cfg.hsts { CONTENT_SECURITY_POLICY } else { CONTENT_SECURITY_POLICY_PLAIN_HTTP };
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
