@@ -2,7 +2,7 @@ import { Anchor, Badge, Card, Group, Stack, Text, Timeline, Title } from '@manti
 import { Link } from 'react-router';
 import { formatDateTime } from '../../lib/format';
 import {
-  formatCount,
+  batchCounts,
   formatDuration,
   formatRelative,
   SYNC_KIND_LABEL,
@@ -40,8 +40,7 @@ export function RecentActivity({ items }: { items: Activity[] }) {
                   </Anchor>
                 </Group>
                 <Text size="xs" c="dimmed">
-                  {formatCount(batch.created)} new · {formatCount(batch.updated)} updated · {formatCount(batch.unchanged)} unchanged ·{' '}
-                  {formatCount(batch.deleted)} deleted · {formatCount(batch.failed)} failed
+                  {batchCounts(batch, ' · ')}
                 </Text>
                 <Text size="xs" c="dimmed" title={formatDateTime(at)}>
                   {triggerLabel(batch.triggeredBy)} · {formatRelative(at)}

@@ -4,6 +4,7 @@ import { batchErrors, batchPercent, type SyncBatch, type SyncStatus } from '../.
 import { ErrorState } from '../../components/ErrorState';
 import { formatDateTime } from '../../lib/format';
 import {
+  batchCounts,
   formatCount,
   formatDuration,
   formatRelative,
@@ -144,8 +145,7 @@ function LastResult({ status }: { status: SyncStatus }) {
         </Text>{' '}
         {when ? formatRelative(when) : ''}
         {last.durationMs != null ? ` in ${formatDuration(last.durationMs)}` : ''}:{' '}
-        {formatCount(last.created)} new, {formatCount(last.updated)} updated, {formatCount(last.unchanged)} unchanged,{' '}
-        {formatCount(last.deleted)} deleted, {formatCount(last.failed)} failed.
+        {batchCounts(last)}.
       </Text>
       {last.status === 'FAILED' && errors.length > 0 && (
         <Text size="sm" c="red">

@@ -97,3 +97,19 @@ export function methodLabel(m: string | null | undefined): string {
   if (!m) return '—';
   return METHOD_LABEL[m] ?? m;
 }
+
+/**
+ * The counts of a finished batch as one phrase. Batches that record only a total (the server
+ * keeps no per-kind counts for webhook batches) say how many products they processed.
+ */
+export function batchCounts(b: { total: number; created: number; updated: number; unchanged: number; deleted: number; failed: number }, sep = ', '): string {
+  const kinds = b.created + b.updated + b.unchanged + b.deleted + b.failed;
+  if (kinds === 0 && b.total > 0) return `${formatCount(b.total)} product${b.total === 1 ? '' : 's'} processed`;
+  return [
+    `${formatCount(b.created)} new`,
+    `${formatCount(b.updated)} updated`,
+    `${formatCount(b.unchanged)} unchanged`,
+    `${formatCount(b.deleted)} deleted`,
+    `${formatCount(b.failed)} failed`,
+  ].join(sep);
+}
