@@ -124,6 +124,16 @@ describe('a store, end to end', { skip: SIM_URL ? false : 'no simulated store (r
       }, { timeoutMs: 120_000 });
       await page.getByTestId('sync-last').getByText(/0 new, 0 updated, [1-9]\d* unchanged, 0 deleted, 0 failed/).waitFor();
       await page.getByRole('table', { name: 'Feed preview' }).waitFor();
+      // The download links serve the current feed with this browser's session.
+      for (const [label, check] of [
+        ['Download CSV', (body) => body.split('\n')[0].includes('title') && body.includes(newTitle)],
+        ['Download JSONL', (body) => body.trim().split('\n').some((l) => JSON.parse(l).title === newTitle)],
+      ]) {
+        const href = await page.getByRole('link', { name: label, exact: true }).getAttribute('href');
+        const res = await page.request.get(BASE_URL + href);
+        assert.equal(res.status(), 200, `${label}: ${res.status()}`);
+        assert.ok(check(await res.text()), `${label} carries the edited title`);
+      }
       await screenshot(page, 'sync', { fullPage: true });
 
       // ---- 5. The shop settings show the hosted URL; the file there carries the edited title.
