@@ -112,12 +112,15 @@ pub struct Progress {
 }
 
 /// A job as its owner sees it (`GET /api/v1/jobs/:id`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = Job))]
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct JobView {
     pub id: String,
     pub queue: String,
     pub kind: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::JobState))]
     pub status: JobStatus,
     pub attempts: i32,
     pub max_attempts: i32,

@@ -14,6 +14,8 @@ pub mod error;
 pub mod jobs;
 pub mod mail;
 pub mod net;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod products;
 pub mod scheduler;
 pub mod shops;

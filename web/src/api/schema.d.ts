@@ -700,6 +700,17 @@ export interface components {
         Accepted: {
             message: string;
         };
+        /** @description AI enrichment of a product. */
+        AiProductData: {
+            description?: string | null;
+            enriched: boolean;
+            /** Format: date-time */
+            enrichedAt?: string | null;
+            keywords?: string[] | null;
+            qAndA?: components["schemas"]["QAndA"][] | null;
+            suggestedCategory?: string | null;
+            title?: string | null;
+        };
         AuthResponse: {
             /** @description JWT (HS256), valid for `expiresIn` seconds. Send as `Authorization: Bearer …`. */
             accessToken: string;
@@ -743,6 +754,11 @@ export interface components {
              */
             matched: number;
         };
+        /** @description The answer of `POST /shops`. */
+        ConnectStart: {
+            authUrl: string;
+            shopId: string;
+        };
         /** @description `POST /shops` body: `storeUrl` alone starts wc-auth; with `consumerKey` + `consumerSecret` the keys are used directly. */
         CreateShop: {
             consumerKey?: string | null;
@@ -752,17 +768,28 @@ export interface components {
             /** @example https://mystore.example.com */
             storeUrl: string;
         };
+        /** @description `POST /shops`: `{authUrl, shopId}` (wc-auth started) or `{shopId, shop}` (keys given). */
+        CreateShopResult: components["schemas"]["ConnectStart"] | components["schemas"]["ShopConnected"];
         DeleteMeRequest: {
             /** @description The current password, to confirm. */
             password: string;
         };
+        /** @description Settings as their owner sees them: no secret, only whether one is stored. */
+        DeliveryView: {
+            cadence: string;
+            enabled: boolean;
+            /** @description `PUBLIC_URL/feeds/<token>/products.jsonl.gz` (always available, whatever the method). */
+            hostedUrl: string;
+            https?: null | components["schemas"]["HttpsView"];
+            method: string;
+            sftp?: null | components["schemas"]["SftpView"];
+        };
+        /** @description A generated feed file. */
         FeedFile: {
             batchId?: string | null;
             /** Format: date-time */
             createdAt: string;
-            /** @example jsonl.gz */
             format: string;
-            /** @example feed_01jf3q0m6x8e5s7c9v2b4n6k8p */
             id: string;
             /** Format: int32 */
             itemCount: number;
@@ -773,21 +800,47 @@ export interface components {
         FeedFiles: {
             files: components["schemas"]["FeedFile"][];
         };
+        /** @description `GET /feed/preview`. */
         FeedPreview: {
-            /** @description The first feed items, with the current OpenAI field names. */
+            /** @description The first items as they appear in the feed (current OpenAI field names). */
             items: Record<string, never>[];
             latestFile?: null | components["schemas"]["FeedFile"];
+            /** @description Validation of the previewed items (errors leave an item out; warnings are counted). */
             previewStats: components["schemas"]["PreviewStats"];
             summary: components["schemas"]["FeedSummary"];
         };
+        /** @description Seller/feed settings of a shop kept in `shop_connections.feed_settings` (camelCase JSON). */
+        FeedSettings: {
+            /** @default null */
+            brandAttribute: string | null;
+            /** @default null */
+            enableCheckout: boolean | null;
+            /** @default null */
+            enableSearch: boolean | null;
+            /** @default null */
+            gtinMetaKey: string | null;
+            /** @default null */
+            storeCountry: string | null;
+            /** @default [] */
+            targetCountries: string[];
+            /** @default false */
+            utmDisabled: boolean;
+        };
+        /** @description Counts of a shop's products by feed state. */
         FeedSummary: {
             /** Format: int64 */
             excluded: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Valid, not excluded, with computed feed items: these go into the feed.
+             */
             included: number;
             /** Format: int64 */
             invalid: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Feed items not computed yet.
+             */
             pending: number;
             /** Format: int64 */
             totalProducts: number;
@@ -820,6 +873,7 @@ export interface components {
             endpoint: string;
             hasToken: boolean;
         };
+        /** @description A job as its owner sees it (`GET /api/v1/jobs/:id`). */
         Job: {
             /** Format: int32 */
             attempts: number;
@@ -827,14 +881,11 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             finishedAt?: string | null;
-            /** @example job_01jf3q0m6x8e5s7c9v2b4n6k8p */
             id: string;
             kind: string;
-            /** @description The error of the last failed attempt (kept when dead-lettered). */
             lastError?: string | null;
             /** Format: int32 */
             maxAttempts: number;
-            /** @description `{current, total, message}` as last reported by the worker. */
             progress?: unknown;
             queue: string;
             result?: unknown;
@@ -850,7 +901,10 @@ export interface components {
             created: boolean;
             jobId: string;
         };
-        /** @enum {string} */
+        /**
+         * @description A background job's lifecycle (productsynch-db `JobStatus`).
+         * @enum {string}
+         */
         JobState: "queued" | "running" | "succeeded" | "dead" | "cancelled";
         /** @description The newest feed push of the shop. */
         LastPush: {
@@ -892,6 +946,19 @@ export interface components {
             email: string;
             password: string;
         };
+        /** @description The merchant's manual overrides. */
+        ManualProductData: {
+            /** Format: date-time */
+            editedAt?: string | null;
+            excluded: boolean;
+            /** @description Other overridden feed fields by canonical name (`brand`, `gtin`, …). */
+            fields: Record<string, never>;
+            manualCategory?: string | null;
+            manualDescription?: string | null;
+            manualKeywords?: string[] | null;
+            manualQAndA?: components["schemas"]["QAndA"][] | null;
+            manualTitle?: string | null;
+        };
         /** @description The next scheduled runs (UTC). */
         NextRuns: {
             /**
@@ -915,20 +982,19 @@ export interface components {
              */
             sync?: string | null;
         };
-        OpenAiConfig: {
-            cadence: string;
-            enabled: boolean;
-            /** @description `PUBLIC_URL/feeds/<token>/products.jsonl.gz`. */
-            hostedUrl: string;
-            https?: null | components["schemas"]["HttpsView"];
+        /** @description `POST /shops/{id}/oauth/callback`. */
+        OauthCallbackResult: {
+            ok: boolean;
+            shopId: string;
+        };
+        /** @description The delivery settings with the last push and the next scheduled one. */
+        OpenAiConfig: components["schemas"]["DeliveryView"] & {
             lastPush?: null | components["schemas"]["Push"];
-            method: string;
             /**
              * Format: date-time
              * @description Next daily push (UTC) when the cadence is `daily`.
              */
             nextScheduledPush?: string | null;
-            sftp?: null | components["schemas"]["SftpView"];
         };
         OpenAiConfigInput: {
             /** @description `daily` (default) or `after_sync`. */
@@ -958,20 +1024,52 @@ export interface components {
             textBody: string;
             to: string;
         };
+        Pagination: {
+            /** Format: int64 */
+            limit: number;
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            total: number;
+            /** Format: int64 */
+            totalPages: number;
+        };
+        /** @description What a snapshot contained and skipped. */
         PreviewStats: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Products excluded by the merchant (`status = EXCLUDED`).
+             */
             excluded: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Products marked invalid by the last feed recompute.
+             */
             invalid: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Feed items written to the file.
+             */
             items: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Items left out because the feed engine found errors in them now.
+             */
             itemsWithErrors: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Products without computed feed items yet.
+             */
             pending: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Product rows read.
+             */
             products: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Warnings on written items.
+             */
             warnings: number;
         };
         /** @description The body of every error response. */
@@ -989,6 +1087,88 @@ export interface components {
             /** @description A URI that identifies the kind of problem. */
             type: string;
         };
+        /** @description `GET /products/{pid}`: everything about one product. */
+        ProductDetail: {
+            ai: components["schemas"]["AiProductData"];
+            /** @description The product's feed items (OpenAI field names), one per variant or one for a simple product. */
+            feedItems: Record<string, never>[];
+            isValid: boolean;
+            /** Format: date-time */
+            lastSyncedAt?: string | null;
+            manual: components["schemas"]["ManualProductData"];
+            product: components["schemas"]["ProductSummary"];
+            syncError?: string | null;
+            /** @description The newest webhook events of this product (at most 20). */
+            syncHistory: components["schemas"]["ProductSyncEvent"][];
+            /** @description `[{field, severity, message, …}]` from the feed validator. */
+            validationIssues: Record<string, never>[];
+            variants: components["schemas"]["ProductVariant"][];
+            woo: components["schemas"]["WooProductData"];
+        };
+        /** @description `GET /products/{pid}/preview-feed`. */
+        ProductFeedPreview: {
+            excluded: boolean;
+            isValid: boolean;
+            issues: Record<string, never>[];
+            items: Record<string, never>[];
+            productId: string;
+        };
+        ProductPage: {
+            pagination: components["schemas"]["Pagination"];
+            products: components["schemas"]["ProductSummary"][];
+        };
+        /**
+         * @description A product's feed state (productsynch-db `ProductStatus`).
+         * @enum {string}
+         */
+        ProductStatus: "DRAFT" | "PENDING_REVIEW" | "APPROVED" | "SYNCED" | "EXCLUDED" | "ERROR";
+        /** @description A product in a list (spec §9.2). */
+        ProductSummary: {
+            aiEnriched: boolean;
+            availability?: string | null;
+            feedEnableCheckout: boolean;
+            feedEnableSearch: boolean;
+            id: string;
+            imageUrl?: string | null;
+            isValid: boolean;
+            /** Format: date-time */
+            lastSyncedAt?: string | null;
+            manualOverride: boolean;
+            price?: string | null;
+            sku?: string | null;
+            status: components["schemas"]["ProductStatus"];
+            syncStatus: components["schemas"]["SyncState"];
+            title: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: int64 */
+            wooProductId: number;
+        };
+        /** @description A webhook event about the product. */
+        ProductSyncEvent: {
+            error?: string | null;
+            /** Format: date-time */
+            processedAt?: string | null;
+            /** Format: date-time */
+            receivedAt: string;
+            status: string;
+            /** @description `product.updated`, … */
+            topic: string;
+        };
+        /** @description A variation of a variable product. */
+        ProductVariant: {
+            /** @description As WooCommerce sent them (`[{name, option}]`). */
+            attributes?: Record<string, never>[] | null;
+            id: string;
+            price?: string | null;
+            sku?: string | null;
+            /** Format: int32 */
+            stockQuantity?: number | null;
+            stockStatus?: string | null;
+            /** Format: int64 */
+            wooVariationId: number;
+        };
+        /** @description A recorded push attempt as the API shows it. */
         Push: {
             /** Format: int32 */
             attempt: number;
@@ -997,7 +1177,6 @@ export interface components {
             feedFileId?: string | null;
             /** Format: date-time */
             finishedAt?: string | null;
-            /** @example push_01jf3q0m6x8e5s7c9v2b4n6k8p */
             id: string;
             /** Format: int32 */
             itemCount: number;
@@ -1012,7 +1191,6 @@ export interface components {
             startedAt: string;
             /** @description `running`, `succeeded` or `failed`. */
             status: string;
-            /** @description `manual`, `schedule` or `after_sync`. */
             triggeredBy: string;
         };
         PushAccepted: {
@@ -1023,6 +1201,10 @@ export interface components {
         };
         Pushes: {
             pushes: components["schemas"]["Push"][];
+        };
+        QAndA: {
+            a: string;
+            q: string;
         };
         /**
          * @description The refresh token may come in the body (API clients) or from the `ps_refresh` cookie
@@ -1058,6 +1240,16 @@ export interface components {
         };
         RotatedToken: {
             hostedUrl: string;
+        };
+        /** @description Seller settings (the `shops` columns). */
+        SellerSettings: {
+            privacyPolicy?: string | null;
+            returnPolicy?: string | null;
+            /** Format: int32 */
+            returnWindow?: number | null;
+            sellerName?: string | null;
+            sellerUrl?: string | null;
+            termsOfService?: string | null;
         };
         /** @description One signed-in device (a refresh-token family). */
         Session: {
@@ -1102,6 +1294,43 @@ export interface components {
             /** Format: int32 */
             port: number;
             username: string;
+        };
+        /** @description A shop as the API shows it (never any secret). */
+        Shop: {
+            connectionError?: string | null;
+            consumerKeyHint?: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            currency: string;
+            feed: components["schemas"]["FeedSettings"];
+            id: string;
+            isConnected: boolean;
+            /** Format: date-time */
+            lastHealthCheckAt?: string | null;
+            /** Format: date-time */
+            lastSyncAt?: string | null;
+            seller: components["schemas"]["SellerSettings"];
+            shopName: string;
+            storeSettings?: Record<string, never> | null;
+            storeUrl: string;
+            syncEnabled: boolean;
+            syncStatus: components["schemas"]["SyncState"];
+            webhooks: number[];
+        };
+        /** @description `POST /shops` with keys: the shop, connected. */
+        ShopConnected: {
+            shop: components["schemas"]["Shop"];
+            shopId: string;
+        };
+        /** @description `GET /shops`. */
+        ShopList: {
+            shops: components["schemas"]["Shop"][];
+        };
+        /** @description `POST /shops/{id}/verify`. */
+        ShopVerified: {
+            /** @description Whether the store accepted the stored keys now. */
+            connected: boolean;
+            shop: components["schemas"]["Shop"];
         };
         /** @description A sync batch (one run of a sync) with its counts and per-product errors. */
         SyncBatch: {
@@ -1152,6 +1381,11 @@ export interface components {
         SyncHistory: {
             batches: components["schemas"]["SyncBatch"][];
         };
+        /**
+         * @description A shop's or a product's sync state (productsynch-db `SyncStatus`).
+         * @enum {string}
+         */
+        SyncState: "PENDING" | "SYNCING" | "COMPLETED" | "FAILED" | "PAUSED";
         /** @description `GET /shops/{id}/sync/status`. */
         SyncStatus: {
             /** @description Why the store connection failed last (keys rejected, store unreachable…). */
@@ -1199,6 +1433,32 @@ export interface components {
             id: string;
             name: string;
             tier: components["schemas"]["Tier"];
+        };
+        /**
+         * @description The store's data of a product (prices as decimal strings; categories, images and attributes as
+         *     WooCommerce sent them).
+         */
+        WooProductData: {
+            attributes?: Record<string, never>[] | null;
+            categories?: Record<string, never>[] | null;
+            description?: string | null;
+            /** Format: int64 */
+            id: number;
+            images?: Record<string, never>[] | null;
+            /** Format: date-time */
+            modifiedAt?: string | null;
+            permalink?: string | null;
+            price?: string | null;
+            regularPrice?: string | null;
+            salePrice?: string | null;
+            shortDescription?: string | null;
+            sku?: string | null;
+            /** Format: int32 */
+            stockQuantity?: number | null;
+            stockStatus?: string | null;
+            title: string;
+            /** @description `simple`, `variable`, … */
+            type?: string | null;
         };
     };
     responses: never;
@@ -2531,12 +2791,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description `{shops: [...]}` */
+            /** @description The user's shops, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ShopList"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -2589,12 +2851,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description `{authUrl, shopId}` (wc-auth) or `{shop}` (keys given) */
+            /** @description `{authUrl, shopId}` (wc-auth) or `{shopId, shop}` (keys given) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CreateShopResult"];
+                };
             };
             /** @description The body is not valid JSON */
             400: {
@@ -2687,7 +2951,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Shop"];
+                };
             };
             /** @description Not signed in, or the token is invalid or expired */
             401: {
@@ -2837,7 +3103,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Shop"];
+                };
             };
             /** @description Not signed in, or the token is invalid or expired */
             401: {
@@ -3388,7 +3656,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OauthCallbackResult"];
+                };
             };
             /** @description Not an authorization we started (or already used) */
             401: {
@@ -3647,12 +3917,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description `{products, pagination}` */
+            /** @description A page of products */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ProductPage"];
+                };
             };
             /** @description Not signed in, or the token is invalid or expired */
             401: {
@@ -3846,7 +4118,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ProductDetail"];
+                };
             };
             /** @description Not signed in, or the token is invalid or expired */
             401: {
@@ -3923,7 +4197,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ProductDetail"];
+                };
             };
             /** @description Not signed in, or the token is invalid or expired */
             401: {
@@ -3995,12 +4271,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description `{items, isValid, issues}` */
+            /** @description The feed items and issues */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ProductFeedPreview"];
+                };
             };
             /** @description Not signed in, or the token is invalid or expired */
             401: {
@@ -4075,7 +4353,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["JobAccepted"];
+                };
             };
             /** @description Not signed in, or the token is invalid or expired */
             401: {
@@ -4388,12 +4668,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description `{connected, shop}` */
+            /** @description Whether the keys work now, and the shop */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ShopVerified"];
+                };
             };
             /** @description Not signed in, or the token is invalid or expired */
             401: {

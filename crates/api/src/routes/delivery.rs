@@ -66,108 +66,21 @@ pub struct OpenAiConfigInput {
     pub sftp: Option<SftpConfig>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct HttpsView {
-    pub endpoint: String,
-    pub has_token: bool,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct SftpView {
-    pub host: String,
-    pub port: u16,
-    pub username: String,
-    pub has_password: bool,
-    pub has_private_key: bool,
-    pub directory: String,
-    pub file_name: String,
-    pub host_key_fingerprint: Option<String>,
-}
-
+/// The delivery settings with the last push and the next scheduled one.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OpenAiConfig {
-    pub method: String,
-    pub enabled: bool,
-    pub cadence: String,
-    /// `PUBLIC_URL/feeds/<token>/products.jsonl.gz`.
-    pub hosted_url: String,
-    pub https: Option<HttpsView>,
-    pub sftp: Option<SftpView>,
-    pub last_push: Option<Push>,
+    #[serde(flatten)]
+    pub settings: delivery::DeliveryView,
+    pub last_push: Option<delivery::PushView>,
     /// Next daily push (UTC) when the cadence is `daily`.
     pub next_scheduled_push: Option<DateTime<Utc>>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Push {
-    #[schema(example = "push_01jf3q0m6x8e5s7c9v2b4n6k8p")]
-    pub id: String,
-    pub method: String,
-    /// `manual`, `schedule` or `after_sync`.
-    pub triggered_by: String,
-    /// `running`, `succeeded` or `failed`.
-    pub status: String,
-    pub attempt: i32,
-    pub size_bytes: i64,
-    pub item_count: i32,
-    pub destination: Option<String>,
-    pub remote_status: Option<i32>,
-    pub remote_response: Option<String>,
-    pub error: Option<String>,
-    pub feed_file_id: Option<String>,
-    pub job_id: Option<String>,
-    pub started_at: DateTime<Utc>,
-    pub finished_at: Option<DateTime<Utc>>,
-}
-
-impl From<delivery::PushView> for Push {
-    fn from(p: delivery::PushView) -> Self {
-        Push {
-            id: p.id,
-            method: p.method,
-            triggered_by: p.triggered_by,
-            status: p.status,
-            attempt: p.attempt,
-            size_bytes: p.size_bytes,
-            item_count: p.item_count,
-            destination: p.destination,
-            remote_status: p.remote_status,
-            remote_response: p.remote_response,
-            error: p.error,
-            feed_file_id: p.feed_file_id,
-            job_id: p.job_id,
-            started_at: p.started_at,
-            finished_at: p.finished_at,
-        }
-    }
 }
 
 async fn config_view(state: &AppState, v: delivery::DeliveryView, shop_id: &str) -> ApiResult<OpenAiConfig> {
     let last = delivery::push::last_push(&state.app, shop_id).await?;
     let next = (v.enabled && v.cadence == "daily").then(|| delivery::push::next_daily_push(Utc::now())).flatten();
-    Ok(OpenAiConfig {
-        method: v.method,
-        enabled: v.enabled,
-        cadence: v.cadence,
-        hosted_url: v.hosted_url,
-        https: v.https.map(|h| HttpsView { endpoint: h.endpoint, has_token: h.has_token }),
-        sftp: v.sftp.map(|s| SftpView {
-            host: s.host,
-            port: s.port,
-            username: s.username,
-            has_password: s.has_password,
-            has_private_key: s.has_private_key,
-            directory: s.directory,
-            file_name: s.file_name,
-            host_key_fingerprint: s.host_key_fingerprint,
-        }),
-        last_push: last.map(Push::from),
-        next_scheduled_push: next,
-    })
+    Ok(OpenAiConfig { settings: v, last_push: last, next_scheduled_push: next })
 }
 
 /// The shop's delivery settings (secrets are never returned, only whether they are set).
@@ -266,7 +179,7 @@ pub struct PushesQuery {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Pushes {
-    pub pushes: Vec<Push>,
+    pub pushes: Vec<delivery::PushView>,
 }
 
 /// Push history (one row per attempt), newest first.
@@ -278,5 +191,5 @@ pub struct Pushes {
     ))]
 async fn pushes(State(state): State<AppState>, shop: OwnedShop, ApiQuery(q): ApiQuery<PushesQuery>) -> ApiResult<Json<Pushes>> {
     let list = delivery::push::history(&state.app, &shop.shop.id, q.limit.unwrap_or(50)).await?;
-    Ok(Json(Pushes { pushes: list.into_iter().map(Push::from).collect() }))
+    Ok(Json(Pushes { pushes: list }))
 }

@@ -12,7 +12,6 @@ use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use productsynch_core::delivery::{self, FeedFormat, snapshot};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 use tokio::io::AsyncReadExt;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -46,97 +45,15 @@ pub struct PreviewQuery {
     pub limit: Option<u64>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct FeedSummary {
-    pub total_products: u64,
-    pub included: u64,
-    pub invalid: u64,
-    pub excluded: u64,
-    pub pending: u64,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct PreviewStats {
-    pub products: u64,
-    pub items: u64,
-    pub excluded: u64,
-    pub invalid: u64,
-    pub pending: u64,
-    pub items_with_errors: u64,
-    pub warnings: u64,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct FeedFile {
-    #[schema(example = "feed_01jf3q0m6x8e5s7c9v2b4n6k8p")]
-    pub id: String,
-    #[schema(example = "jsonl.gz")]
-    pub format: String,
-    pub size_bytes: i64,
-    pub item_count: i32,
-    pub sha256: Option<String>,
-    pub batch_id: Option<String>,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<delivery::FeedFileView> for FeedFile {
-    fn from(f: delivery::FeedFileView) -> Self {
-        FeedFile {
-            id: f.id,
-            format: f.format,
-            size_bytes: f.size_bytes,
-            item_count: f.item_count,
-            sha256: f.sha256,
-            batch_id: f.batch_id,
-            created_at: f.created_at,
-        }
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct FeedPreview {
-    /// The first feed items, with the current OpenAI field names.
-    #[schema(value_type = Vec<Object>)]
-    pub items: Vec<Map<String, Value>>,
-    pub summary: FeedSummary,
-    pub preview_stats: PreviewStats,
-    pub latest_file: Option<FeedFile>,
-}
-
 /// The first feed items and a validation summary of the whole catalog.
 #[utoipa::path(get, path = "/shops/{id}/feed/preview", tag = "feed", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Shop id"), PreviewQuery),
     responses(
-        (status = 200, description = "Preview", body = FeedPreview),
+        (status = 200, description = "Preview", body = delivery::FeedPreview),
         (status = 404, description = "No such shop of this user", body = Problem, content_type = "application/problem+json"),
     ))]
-async fn preview(State(state): State<AppState>, shop: OwnedShop, ApiQuery(q): ApiQuery<PreviewQuery>) -> ApiResult<Json<FeedPreview>> {
-    let p = delivery::preview(&state.app, &shop.shop.id, q.limit.unwrap_or(20)).await?;
-    let s = p.preview_stats;
-    Ok(Json(FeedPreview {
-        items: p.items,
-        summary: FeedSummary {
-            total_products: p.summary.total_products,
-            included: p.summary.included,
-            invalid: p.summary.invalid,
-            excluded: p.summary.excluded,
-            pending: p.summary.pending,
-        },
-        preview_stats: PreviewStats {
-            products: s.products,
-            items: s.items,
-            excluded: s.excluded,
-            invalid: s.invalid,
-            pending: s.pending,
-            items_with_errors: s.items_with_errors,
-            warnings: s.warnings,
-        },
-        latest_file: p.latest_file.map(FeedFile::from),
-    }))
+async fn preview(State(state): State<AppState>, shop: OwnedShop, ApiQuery(q): ApiQuery<PreviewQuery>) -> ApiResult<Json<delivery::FeedPreview>> {
+    Ok(Json(delivery::preview(&state.app, &shop.shop.id, q.limit.unwrap_or(20)).await?))
 }
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
@@ -213,7 +130,7 @@ pub struct FilesQuery {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FeedFiles {
-    pub files: Vec<FeedFile>,
+    pub files: Vec<delivery::FeedFileView>,
 }
 
 /// History of generated feed files, newest first.
@@ -225,7 +142,7 @@ pub struct FeedFiles {
     ))]
 async fn files(State(state): State<AppState>, shop: OwnedShop, ApiQuery(q): ApiQuery<FilesQuery>) -> ApiResult<Json<FeedFiles>> {
     let files = snapshot::history(&state.app, &shop.shop.id, q.limit.unwrap_or(50)).await?;
-    Ok(Json(FeedFiles { files: files.into_iter().map(|f| FeedFile::from(delivery::FeedFileView::from(f))).collect() }))
+    Ok(Json(FeedFiles { files: files.into_iter().map(delivery::FeedFileView::from).collect() }))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

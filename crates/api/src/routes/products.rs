@@ -4,7 +4,8 @@ use axum::Json;
 use crate::routes::shops::RawBody;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use productsynch_core::products::{self, BulkOutcome, BulkRequest, ProductPatch, ProductQuery};
+use chrono::{DateTime, Utc};
+use productsynch_core::products::{self, BulkOutcome, BulkRequest, ProductPage, ProductPatch, ProductQuery, ProductSummary, QAndA};
 use serde::Serialize;
 use utoipa::ToSchema;
 use serde_json::Value;
@@ -31,8 +32,135 @@ struct ProductPath {
     pid: String,
 }
 
-fn to_json<T: serde::Serialize>(v: &T) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
+// The detail and preview answers are built as JSON by productsynch-core (`products::detail`,
+// `products::preview`); the structs below only describe them in the OpenAPI document (never
+// constructed). The API tests check real answers against these schemas.
+
+/// `GET /products/{pid}`: everything about one product.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct ProductDetail {
+    pub product: ProductSummary,
+    pub woo: WooProductData,
+    pub ai: AiProductData,
+    pub manual: ManualProductData,
+    pub variants: Vec<ProductVariant>,
+    /// The product's feed items (OpenAI field names), one per variant or one for a simple product.
+    #[schema(value_type = Vec<Object>)]
+    pub feed_items: Vec<Value>,
+    pub is_valid: bool,
+    /// `[{field, severity, message, …}]` from the feed validator.
+    #[schema(value_type = Vec<Object>)]
+    pub validation_issues: Vec<Value>,
+    /// The newest webhook events of this product (at most 20).
+    pub sync_history: Vec<ProductSyncEvent>,
+    pub last_synced_at: Option<DateTime<Utc>>,
+    pub sync_error: Option<String>,
+}
+
+/// The store's data of a product (prices as decimal strings; categories, images and attributes as
+/// WooCommerce sent them).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct WooProductData {
+    pub id: i64,
+    /// `simple`, `variable`, …
+    #[serde(rename = "type")]
+    pub product_type: Option<String>,
+    pub title: String,
+    pub description: Option<String>,
+    pub short_description: Option<String>,
+    pub sku: Option<String>,
+    pub price: Option<String>,
+    pub regular_price: Option<String>,
+    pub sale_price: Option<String>,
+    pub stock_status: Option<String>,
+    pub stock_quantity: Option<i32>,
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub categories: Option<Value>,
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub images: Option<Value>,
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub attributes: Option<Value>,
+    pub permalink: Option<String>,
+    pub modified_at: Option<DateTime<Utc>>,
+}
+
+/// AI enrichment of a product.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct AiProductData {
+    pub enriched: bool,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub keywords: Option<Vec<String>>,
+    pub q_and_a: Option<Vec<QAndA>>,
+    pub suggested_category: Option<String>,
+    pub enriched_at: Option<DateTime<Utc>>,
+}
+
+/// The merchant's manual overrides.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct ManualProductData {
+    pub manual_title: Option<String>,
+    pub manual_description: Option<String>,
+    pub manual_category: Option<String>,
+    pub manual_keywords: Option<Vec<String>>,
+    #[serde(rename = "manualQAndA")]
+    pub manual_q_and_a: Option<Vec<QAndA>>,
+    /// Other overridden feed fields by canonical name (`brand`, `gtin`, …).
+    #[schema(value_type = Object)]
+    pub fields: Value,
+    pub excluded: bool,
+    pub edited_at: Option<DateTime<Utc>>,
+}
+
+/// A variation of a variable product.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct ProductVariant {
+    pub id: String,
+    pub woo_variation_id: i64,
+    pub sku: Option<String>,
+    pub price: Option<String>,
+    pub stock_status: Option<String>,
+    pub stock_quantity: Option<i32>,
+    /// As WooCommerce sent them (`[{name, option}]`).
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub attributes: Option<Value>,
+}
+
+/// A webhook event about the product.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct ProductSyncEvent {
+    /// `product.updated`, …
+    pub topic: String,
+    pub status: String,
+    pub received_at: DateTime<Utc>,
+    pub processed_at: Option<DateTime<Utc>>,
+    pub error: Option<String>,
+}
+
+/// `GET /products/{pid}/preview-feed`.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct ProductFeedPreview {
+    pub product_id: String,
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<Value>,
+    pub is_valid: bool,
+    #[schema(value_type = Vec<Object>)]
+    pub issues: Vec<Value>,
+    pub excluded: bool,
 }
 
 /// Products with pagination (`page`, `limit` ≤ 200), search (title/SKU), filters and sort.
@@ -42,21 +170,21 @@ fn to_json<T: serde::Serialize>(v: &T) -> Value {
         ("status" = Option<String>, Query), ("syncStatus" = Option<String>, Query), ("availability" = Option<String>, Query),
         ("aiEnriched" = Option<bool>, Query), ("valid" = Option<bool>, Query), ("hasOverrides" = Option<bool>, Query),
         ("category" = Option<String>, Query), ("sort" = Option<String>, Query, description = "title, price, updatedAt, createdAt, wooProductId, lastSyncedAt; prefix - for descending")),
-    responses((status = 200, description = "`{products, pagination}`"),
+    responses((status = 200, description = "A page of products", body = ProductPage),
         (status = 422, description = "Bad query", body = Problem, content_type = "application/problem+json")))]
 async fn list_products(
     State(state): State<AppState>,
     s: OwnedShop,
     q: Result<Query<ProductQuery>, axum::extract::rejection::QueryRejection>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<ProductPage>> {
     let Query(q) = q.map_err(|e| ApiError::validation("query", "invalid", e.body_text()))?;
-    Ok(Json(to_json(&products::list(&state.app, &s.shop, &q).await?)))
+    Ok(Json(products::list(&state.app, &s.shop, &q).await?))
 }
 
 /// WooCommerce data, AI data, manual overrides, variants, feed items, validation issues, history.
 #[utoipa::path(get, path = "/shops/{id}/products/{pid}", tag = "products", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Shop id"), ("pid" = String, Path, description = "Product id")),
-    responses((status = 200, description = "The product"),
+    responses((status = 200, description = "The product", body = ProductDetail),
         (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json")))]
 async fn get_product(State(state): State<AppState>, s: OwnedShop, ApiPath(ProductPath { pid, .. }): ApiPath<ProductPath>) -> ApiResult<Json<Value>> {
     Ok(Json(products::detail(&state.app, &s.shop, &pid).await?))
@@ -65,7 +193,7 @@ async fn get_product(State(state): State<AppState>, s: OwnedShop, ApiPath(Produc
 /// Manual edits (validated against feed limits); `null` clears a value (falls back to AI, then store).
 #[utoipa::path(patch, path = "/shops/{id}/products/{pid}", tag = "products", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Shop id"), ("pid" = String, Path, description = "Product id")),
-    responses((status = 200, description = "The product with its new feed preview"),
+    responses((status = 200, description = "The product with its new feed preview", body = ProductDetail),
         (status = 422, description = "Invalid edit", body = Problem, content_type = "application/problem+json")))]
 async fn patch_product(State(state): State<AppState>, s: OwnedShop, ApiPath(ProductPath { pid, .. }): ApiPath<ProductPath>, RawBody(body): RawBody) -> ApiResult<Json<Value>> {
     let patch: ProductPatch = parse_json(&body)?;
@@ -75,7 +203,7 @@ async fn patch_product(State(state): State<AppState>, s: OwnedShop, ApiPath(Prod
 /// The product's feed items and issues.
 #[utoipa::path(get, path = "/shops/{id}/products/{pid}/preview-feed", tag = "products", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Shop id"), ("pid" = String, Path, description = "Product id")),
-    responses((status = 200, description = "`{items, isValid, issues}`")))]
+    responses((status = 200, description = "The feed items and issues", body = ProductFeedPreview)))]
 async fn preview_product(State(state): State<AppState>, s: OwnedShop, ApiPath(ProductPath { pid, .. }): ApiPath<ProductPath>) -> ApiResult<Json<Value>> {
     Ok(Json(products::preview(&state.app, &s.shop, &pid).await?))
 }

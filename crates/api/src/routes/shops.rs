@@ -4,10 +4,8 @@
 use axum::Json;
 use axum::extract::{FromRequest, Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use productsynch_core::shops::{self, ShopPatch};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use productsynch_core::shops::{self, ConnectStart, ShopPatch, ShopView};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -55,26 +53,59 @@ pub struct CreateShop {
     pub return_path: Option<String>,
 }
 
-fn to_json<T: serde::Serialize>(v: &T) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
+/// `GET /shops`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShopList {
+    pub shops: Vec<ShopView>,
+}
+
+/// `POST /shops` with keys: the shop, connected.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ShopConnected {
+    pub shop_id: String,
+    pub shop: ShopView,
+}
+
+/// `POST /shops`: `{authUrl, shopId}` (wc-auth started) or `{shopId, shop}` (keys given).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum CreateShopResult {
+    Started(ConnectStart),
+    Connected(ShopConnected),
+}
+
+/// `POST /shops/{id}/oauth/callback`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OauthCallbackResult {
+    pub ok: bool,
+    pub shop_id: String,
+}
+
+/// `POST /shops/{id}/verify`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShopVerified {
+    /// Whether the store accepted the stored keys now.
+    pub connected: bool,
+    pub shop: ShopView,
 }
 
 /// The user's shops.
 #[utoipa::path(get, path = "/shops", tag = "shops", security(("bearer" = []), ("cookie" = [])),
-    responses((status = 200, description = "`{shops: [...]}`"),
+    responses((status = 200, description = "The user's shops, newest first", body = ShopList),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json")))]
-async fn list_shops(State(state): State<AppState>, user: AuthUser) -> ApiResult<Json<Value>> {
-    let list = shops::list(&state.app, user.id()).await?;
-    Ok(Json(json!({ "shops": to_json(&list) })))
+async fn list_shops(State(state): State<AppState>, user: AuthUser) -> ApiResult<Json<ShopList>> {
+    Ok(Json(ShopList { shops: shops::list(&state.app, user.id()).await? }))
 }
 
 /// Starts connecting a store: `{authUrl, shopId}` for wc-auth, or — with keys — the connected shop.
 #[utoipa::path(post, path = "/shops", tag = "shops", request_body = CreateShop, security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 201, description = "`{authUrl, shopId}` (wc-auth) or `{shop}` (keys given)"),
+        (status = 201, description = "`{authUrl, shopId}` (wc-auth) or `{shopId, shop}` (keys given)", body = CreateShopResult),
         (status = 422, description = "Not a reachable WooCommerce store, private address, bad keys", body = Problem, content_type = "application/problem+json"),
     ))]
-async fn create_shop(State(state): State<AppState>, user: AuthUser, RawBody(body): RawBody) -> ApiResult<Response> {
+async fn create_shop(State(state): State<AppState>, user: AuthUser, RawBody(body): RawBody) -> ApiResult<(StatusCode, Json<CreateShopResult>)> {
     let req: CreateShop = parse_json(&body)?;
     if let Some(p) = &req.return_path {
         if !p.starts_with('/') || p.starts_with("//") || p.len() > 500 {
@@ -84,7 +115,7 @@ async fn create_shop(State(state): State<AppState>, user: AuthUser, RawBody(body
     match (&req.consumer_key, &req.consumer_secret) {
         (None, None) => {
             let start = shops::start_connect(&state.app, user.id(), &req.store_url, req.return_path.as_deref()).await?;
-            Ok((StatusCode::CREATED, Json(to_json(&start))).into_response())
+            Ok((StatusCode::CREATED, Json(CreateShopResult::Started(start))))
         }
         (ck, cs) => {
             let shop = shops::connect_with_keys(
@@ -95,7 +126,7 @@ async fn create_shop(State(state): State<AppState>, user: AuthUser, RawBody(body
                 cs.as_deref().unwrap_or_default(),
             )
             .await?;
-            Ok((StatusCode::CREATED, Json(json!({ "shopId": shop.id, "shop": to_json(&shop) }))).into_response())
+            Ok((StatusCode::CREATED, Json(CreateShopResult::Connected(ShopConnected { shop_id: shop.id.clone(), shop }))))
         }
     }
 }
@@ -103,20 +134,20 @@ async fn create_shop(State(state): State<AppState>, user: AuthUser, RawBody(body
 /// A shop (never its secrets).
 #[utoipa::path(get, path = "/shops/{id}", tag = "shops", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Shop id")),
-    responses((status = 200, description = "The shop"),
+    responses((status = 200, description = "The shop", body = ShopView),
         (status = 404, description = "No such shop of this user", body = Problem, content_type = "application/problem+json")))]
-async fn get_shop(State(state): State<AppState>, s: OwnedShop) -> ApiResult<Json<Value>> {
-    Ok(Json(to_json(&shops::shop_view(&state.app, s.shop).await?)))
+async fn get_shop(State(state): State<AppState>, s: OwnedShop) -> ApiResult<Json<ShopView>> {
+    Ok(Json(shops::shop_view(&state.app, s.shop).await?))
 }
 
 /// Update shop name, sync on/off, seller settings and feed settings (validated).
 #[utoipa::path(patch, path = "/shops/{id}", tag = "shops", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Shop id")),
-    responses((status = 200, description = "The updated shop"),
+    responses((status = 200, description = "The updated shop", body = ShopView),
         (status = 422, description = "Invalid settings", body = Problem, content_type = "application/problem+json")))]
-async fn patch_shop(State(state): State<AppState>, s: OwnedShop, RawBody(body): RawBody) -> ApiResult<Json<Value>> {
+async fn patch_shop(State(state): State<AppState>, s: OwnedShop, RawBody(body): RawBody) -> ApiResult<Json<ShopView>> {
     let patch: ShopPatch = parse_json(&body)?;
-    Ok(Json(to_json(&shops::update(&state.app, s.shop, patch).await?)))
+    Ok(Json(shops::update(&state.app, s.shop, patch).await?))
 }
 
 /// Disconnect: removes our webhooks from the store, deletes the keys and the shop's data.
@@ -133,21 +164,21 @@ async fn delete_shop(State(state): State<AppState>, s: OwnedShop) -> ApiResult<S
 /// the pending single-use nonce. Answers 200 so WooCommerce redirects the merchant back.
 #[utoipa::path(post, path = "/shops/{id}/oauth/callback", tag = "shops",
     params(("id" = String, Path, description = "Shop id")),
-    responses((status = 200, description = "Keys stored, webhooks registered, full sync queued"),
+    responses((status = 200, description = "Keys stored, webhooks registered, full sync queued", body = OauthCallbackResult),
         (status = 401, description = "Not an authorization we started (or already used)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The keys do not work", body = Problem, content_type = "application/problem+json")))]
-async fn oauth_callback(State(state): State<AppState>, Path(id): Path<String>, RawBody(body): RawBody) -> ApiResult<Json<Value>> {
+async fn oauth_callback(State(state): State<AppState>, Path(id): Path<String>, RawBody(body): RawBody) -> ApiResult<Json<OauthCallbackResult>> {
     let shop = shops::complete_wc_auth(&state.app, &id, &body).await?;
-    Ok(Json(json!({ "ok": true, "shopId": shop.id })))
+    Ok(Json(OauthCallbackResult { ok: true, shop_id: shop.id }))
 }
 
 /// Check the stored keys against the store now.
 #[utoipa::path(post, path = "/shops/{id}/verify", tag = "shops", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Shop id")),
-    responses((status = 200, description = "`{connected, shop}`"),
+    responses((status = 200, description = "Whether the keys work now, and the shop", body = ShopVerified),
         (status = 404, description = "No such shop of this user", body = Problem, content_type = "application/problem+json")))]
-async fn verify_shop(State(state): State<AppState>, s: OwnedShop) -> ApiResult<Json<Value>> {
+async fn verify_shop(State(state): State<AppState>, s: OwnedShop) -> ApiResult<Json<ShopVerified>> {
     let ok = shops::check_connection(&state.app, &s.shop).await?;
     let shop = shops::get_owned(&state.app, s.user.id(), &s.shop.id).await?;
-    Ok(Json(json!({ "connected": ok, "shop": to_json(&shops::shop_view(&state.app, shop).await?) })))
+    Ok(Json(ShopVerified { connected: ok, shop: shops::shop_view(&state.app, shop).await? }))
 }

@@ -33,7 +33,7 @@ struct TriggerSync {
 /// Queue a manual sync (returns the live one when a sync of the shop is already queued or running).
 #[utoipa::path(post, path = "/shops/{id}/sync", tag = "sync", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Shop id")),
-    responses((status = 202, description = "`{jobId, created}`"),
+    responses((status = 202, description = "`{jobId, created}`", body = crate::routes::feed::JobAccepted),
         (status = 409, description = "Shop not connected", body = Problem, content_type = "application/problem+json")))]
 async fn trigger_sync(State(state): State<AppState>, s: OwnedShop, RawBody(body): RawBody) -> ApiResult<(StatusCode, Json<Value>)> {
     let req: TriggerSync = if body.is_empty() { TriggerSync::default() } else { parse_json(&body)? };

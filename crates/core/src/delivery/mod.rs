@@ -44,6 +44,7 @@ pub fn register(app: &App) -> Result<()> {
 }
 
 /// Counts of a shop's products by feed state.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct FeedSummary {
@@ -57,10 +58,12 @@ pub struct FeedSummary {
 }
 
 /// `GET /feed/preview`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FeedPreview {
     /// The first items as they appear in the feed (current OpenAI field names).
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
     pub items: Vec<Map<String, Value>>,
     pub summary: FeedSummary,
     /// Validation of the previewed items (errors leave an item out; warnings are counted).
@@ -69,6 +72,8 @@ pub struct FeedPreview {
 }
 
 /// A generated feed file.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = FeedFile))]
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct FeedFileView {

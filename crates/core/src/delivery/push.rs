@@ -49,6 +49,8 @@ pub struct GeneratePayload {
 }
 
 /// A recorded push attempt as the API shows it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = Push))]
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct PushView {

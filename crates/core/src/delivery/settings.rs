@@ -61,6 +61,7 @@ impl std::fmt::Debug for SftpInput {
 }
 
 /// Settings as their owner sees them: no secret, only whether one is stored.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct DeliveryView {
@@ -73,6 +74,7 @@ pub struct DeliveryView {
     pub sftp: Option<SftpView>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct HttpsView {
@@ -80,6 +82,7 @@ pub struct HttpsView {
     pub has_token: bool,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct SftpView {

@@ -95,6 +95,8 @@ impl FeedFormat {
 }
 
 /// What a snapshot contained and skipped.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = PreviewStats))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SnapshotStats {

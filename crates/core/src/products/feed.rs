@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 use crate::sync::entities::shop_connections;
 
 /// Seller/feed settings of a shop kept in `shop_connections.feed_settings` (camelCase JSON).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase", default)]
 pub struct FeedSettings {

@@ -43,6 +43,7 @@ pub struct ProductQuery {
 }
 
 /// A product in a list (spec §9.2).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductSummary {
@@ -53,7 +54,9 @@ pub struct ProductSummary {
     pub image_url: Option<String>,
     pub price: Option<String>,
     pub availability: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::ProductStatus))]
     pub status: ProductStatus,
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::SyncState))]
     pub sync_status: SyncStatus,
     pub ai_enriched: bool,
     pub manual_override: bool,
@@ -89,6 +92,7 @@ fn summary(p: &products::Model) -> ProductSummary {
     }
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Pagination {
@@ -98,6 +102,7 @@ pub struct Pagination {
     pub total_pages: u64,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductPage {
@@ -280,6 +285,7 @@ pub struct ProductPatch {
     pub excluded: Option<bool>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct QAndA {
     pub q: String,

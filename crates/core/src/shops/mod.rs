@@ -26,6 +26,8 @@ use crate::sync::entities::shop_connections;
 pub const CONNECT_TTL_MINUTES: i64 = 60;
 
 /// A shop as the API shows it (never any secret).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = Shop))]
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ShopView {
@@ -35,11 +37,13 @@ pub struct ShopView {
     pub currency: String,
     pub is_connected: bool,
     pub connection_error: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::SyncState))]
     pub sync_status: SyncStatus,
     pub sync_enabled: bool,
     pub last_sync_at: Option<chrono::DateTime<Utc>>,
     pub last_health_check_at: Option<chrono::DateTime<Utc>>,
     pub consumer_key_hint: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub store_settings: Option<Value>,
     pub webhooks: Vec<u64>,
     pub seller: SellerSettings,
@@ -48,6 +52,7 @@ pub struct ShopView {
 }
 
 /// Seller settings (the `shops` columns).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct SellerSettings {
@@ -263,6 +268,7 @@ async fn find_or_create(app: &App, user_id: &str, url: &Url, name: &str) -> Resu
 }
 
 /// The answer of `POST /shops`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectStart {
