@@ -100,6 +100,11 @@ macro_rules! feed_item {
                 $( if let Some(v) = &other.$name { self.$name = Some(v.clone()); } )*
             }
 
+            /// Whether no field is set.
+            pub fn is_empty(&self) -> bool {
+                $( self.$name.is_none() && )* true
+            }
+
             /// Names of the fields that are set.
             pub fn set_fields(&self) -> Vec<&'static str> {
                 let mut out = Vec::new();

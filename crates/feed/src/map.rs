@@ -338,7 +338,7 @@ pub fn map_record(rec: &CatalogRecord, ctx: &MapContext) -> Mapped {
         };
         if d.is_empty() { None } else { Some(d) }
     };
-    let (has_ai, has_manual) = (!a.set_fields().is_empty(), !m.set_fields().is_empty());
+    let (has_ai, has_manual) = (!a.is_empty(), !m.is_empty());
     let shared_desc: std::cell::OnceCell<Option<String>> = std::cell::OnceCell::new();
     let finish = |mut item: FeedItem, own_desc: &str, notes: &mut Vec<Issue>| -> FeedItem {
         // overrides: AI then manual, for every overridable field
