@@ -1,10 +1,9 @@
 /**
  * Shops (`/api/v1/shops*`), their delivery settings (`/openai-config`), feed summary and sync status.
  *
- * Typed endpoints take their shapes from `schema.d.ts`. Several shop endpoints answer untyped JSON
- * in the OpenAPI document (`GET /shops`, `GET /shops/{id}`, `/sync/status`): their shapes below are
- * written from the server's structs (productsynch-core `shops::ShopView`, `sync::SyncStatusView`,
- * `sync::BatchView`) and must follow them.
+ * Shapes come from `schema.d.ts` (generated from the server's OpenAPI document). The sync batch and
+ * status types below are still written by hand from productsynch-core `sync::BatchView` /
+ * `sync::SyncStatusView` (their API schemas carry plain strings where these carry the state names).
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { endpoint } from './auth';
@@ -22,28 +21,12 @@ export type FeedSummary = Schemas['FeedSummary'];
 export type RotatedToken = Schemas['RotatedToken'];
 
 /** `SyncStatus` of productsynch-db (SCREAMING_SNAKE_CASE). */
-export type ShopSyncStatus = 'PENDING' | 'SYNCING' | 'COMPLETED' | 'FAILED' | 'PAUSED';
+export type ShopSyncStatus = Schemas['SyncState'];
 export type SyncType = 'FULL' | 'INCREMENTAL' | 'SINGLE_PRODUCT' | 'MANUAL';
 
-export interface SellerSettings {
-  sellerName: string | null;
-  sellerUrl: string | null;
-  privacyPolicy: string | null;
-  termsOfService: string | null;
-  returnPolicy: string | null;
-  returnWindow: number | null;
-}
-
+export type SellerSettings = Schemas['SellerSettings'];
 /** productsynch-core `products::feed::FeedSettings`. */
-export interface FeedSettings {
-  storeCountry: string | null;
-  targetCountries: string[];
-  enableSearch: boolean | null;
-  enableCheckout: boolean | null;
-  brandAttribute: string | null;
-  gtinMetaKey: string | null;
-  utmDisabled: boolean;
-}
+export type FeedSettings = Schemas['FeedSettings'];
 
 /** The WooCommerce settings read at connection (productsynch-woo `StoreSettings`, snake_case). */
 export interface StoreSettings {
@@ -54,25 +37,11 @@ export interface StoreSettings {
   dimension_unit?: string;
 }
 
-/** productsynch-core `shops::ShopView`: a shop, never its secrets. */
-export interface Shop {
-  id: string;
-  storeUrl: string;
-  shopName: string;
-  currency: string;
-  isConnected: boolean;
-  connectionError: string | null;
-  syncStatus: ShopSyncStatus;
-  syncEnabled: boolean;
-  lastSyncAt: string | null;
-  lastHealthCheckAt: string | null;
-  consumerKeyHint: string | null;
-  storeSettings: StoreSettings | null;
-  webhooks: number[];
-  seller: SellerSettings;
-  feed: FeedSettings;
-  createdAt: string;
-}
+/**
+ * productsynch-core `shops::ShopView`: a shop, never its secrets. `storeSettings` is raw WooCommerce
+ * JSON (an untyped object in the API document), narrowed here to the members the pages read.
+ */
+export type Shop = Omit<Schemas['Shop'], 'storeSettings'> & { storeSettings?: StoreSettings | null };
 
 /** productsynch-core `sync::BatchView`. */
 export interface SyncBatch {
@@ -109,7 +78,9 @@ export interface ShopSyncState {
 }
 
 /** `POST /shops` answers `{authUrl, shopId}` (wc-auth) or `{shopId, shop}` (keys given). */
-export type ConnectResult = { authUrl: string; shopId: string } | { shopId: string; shop: Shop };
+export type ConnectResult = Schemas['ConnectStart'] | (Omit<Schemas['ShopConnected'], 'shop'> & { shop: Shop });
+/** `POST /shops/{id}/verify`. */
+export type ShopVerified = Omit<Schemas['ShopVerified'], 'shop'> & { shop: Shop };
 
 /** `PATCH /shops/{id}`: `undefined` leaves a value as it is, `''` clears a text value. */
 export interface ShopPatch {
@@ -184,7 +155,7 @@ export function shopsApi(client: ApiClient = api) {
     update: (shopId: string, body: ShopPatch) => client.patch<Shop>(id(endpoint('/shops/{id}'), shopId), body),
     remove: (shopId: string) => client.del<void>(id(endpoint('/shops/{id}'), shopId)),
     verify: (shopId: string) =>
-      client.post<{ connected: boolean; shop: Shop }>(id(endpoint('/shops/{id}/verify'), shopId), {}),
+      client.post<ShopVerified>(id(endpoint('/shops/{id}/verify'), shopId), {}),
     syncStatus: (shopId: string, signal?: AbortSignal) =>
       client.get<ShopSyncState>(id(endpoint('/shops/{id}/sync/status'), shopId), undefined, signal),
     deliveryConfig: (shopId: string, signal?: AbortSignal) =>
