@@ -252,6 +252,11 @@ async fn story(e: Env) {
     let pid = sp["id"].as_str().unwrap().to_owned();
     let pv = e.get(&format!("/api/v1/shops/{shop}/products/{pid}/preview-feed")).await;
     assert_eq!(pv.body["items"][0]["title"], "Webhook Renamed Tee", "{}", pv.text);
+    // The webhook's batch records what the event changed (one product updated), not all-zero counts.
+    let h = e.get(&format!("/api/v1/shops/{shop}/sync/history?limit=50")).await;
+    let wb = h.body["batches"].as_array().expect("batches").iter().find(|b| b["syncType"] == "SINGLE_PRODUCT").cloned();
+    let wb = wb.unwrap_or_else(|| panic!("no webhook batch in {}", h.text));
+    assert_eq!((wb["updated"].as_u64(), wb["created"].as_u64(), wb["deleted"].as_u64()), (Some(1), Some(0), Some(0)), "{wb}");
 
     // --- a manual override wins over store data; clearing it falls back to the store
     let r = e.patch(&format!("/api/v1/shops/{shop}/products/{pid}"), json!({"manualTitle": "Merchant Title", "fields": {"brand": "Acme"}})).await;

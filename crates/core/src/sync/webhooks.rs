@@ -12,6 +12,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, Query
 use serde_json::json;
 
 use super::engine::{self, Counts, Fetched};
+use super::entities::sync_batch_progress;
 use super::{WEBHOOK_JOB, shop_by_id};
 use crate::App;
 use crate::error::{Error, Result};
@@ -158,7 +159,9 @@ async fn process(app: &App, shop: &shops::Model, ev: &webhook_events::Model) -> 
     }
     if counts.created + counts.updated + counts.deleted > 0 {
         let now = Utc::now();
-        let _ = sync_batches::ActiveModel {
+        // The batch and its counts in one transaction, so the history shows what the event changed.
+        let txn = app.db().begin().await?;
+        let batch = sync_batches::ActiveModel {
             id: Set(ids::new_id(ids::BATCH)),
             shop_id: Set(shop.id.clone()),
             status: Set(SyncStatus::Completed),
@@ -174,8 +177,23 @@ async fn process(app: &App, shop: &shops::Model, ev: &webhook_events::Model) -> 
             job_id: Set(None),
             created_at: Set(now),
         }
-        .insert(app.db())
+        .insert(&txn)
         .await?;
+        sync_batch_progress::ActiveModel {
+            batch_id: Set(batch.id),
+            shop_id: Set(shop.id.clone()),
+            created: Set(counts.created as i32),
+            updated: Set(counts.updated as i32),
+            unchanged: Set(counts.unchanged as i32),
+            deleted: Set(counts.deleted as i32),
+            pages_done: Set(1),
+            last_woo_id: Set(ev.resource_id),
+            total_pages: Set(1),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
         engine::after_change(app, shop).await;
     }
     Ok(counts)
