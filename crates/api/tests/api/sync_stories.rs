@@ -263,6 +263,20 @@ async fn story(e: Env) {
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["feedItems"][0]["title"], "Merchant Title", "{}", r.text);
     assert_eq!(r.body["feedItems"][0]["brand"], "Acme", "{}", r.text);
+    // ... and the hosted feed follows the manual edit (the snapshot is regenerated after an edit).
+    let cfg = e.get(&format!("/api/v1/shops/{shop}/openai-config")).await;
+    let hosted = cfg.body["hostedUrl"].as_str().unwrap_or_else(|| panic!("hostedUrl in {}", cfg.text)).to_owned();
+    e.wait_for("hosted feed shows the manual edit", async || {
+        use std::io::Read;
+        let r = e.client.get(&hosted).send().await.expect("hosted feed");
+        if !r.status().is_success() {
+            return false;
+        }
+        let gz = r.bytes().await.expect("body");
+        let mut text = String::new();
+        flate2::read::MultiGzDecoder::new(&gz[..]).read_to_string(&mut text).is_ok() && text.contains("Merchant Title")
+    })
+    .await;
     let too_long = e.patch(&format!("/api/v1/shops/{shop}/products/{pid}"), json!({"manualTitle": "x".repeat(151)})).await;
     assert_eq!(too_long.status, 422, "{}", too_long.text);
     e.sim.control().update_product(simple, ProductPatch { name: Some("Store Name Again".into()), ..Default::default() }).expect("edit");

@@ -421,6 +421,9 @@ pub async fn patch(app: &App, shop: &shops::Model, product_id: &str, patch: Prod
     am.manual_override = Set(has_override);
     let updated = am.update(app.db()).await?;
     recompute(app, shop, &updated, Some(&extra_v)).await?;
+    // The hosted feed (and a push on the after-sync cadence) follows the edit; the generation job is
+    // deduplicated per shop, so a burst of edits regenerates the snapshot once.
+    crate::sync::engine::after_change(app, shop).await;
     detail(app, shop, product_id).await
 }
 
