@@ -803,7 +803,9 @@ export interface components {
         /** @description `GET /feed/preview`. */
         FeedPreview: {
             /** @description The first items as they appear in the feed (current OpenAI field names). */
-            items: Record<string, never>[];
+            items: {
+                [key: string]: unknown;
+            }[];
             latestFile?: null | components["schemas"]["FeedFile"];
             /** @description Validation of the previewed items (errors leave an item out; warnings are counted). */
             previewStats: components["schemas"]["PreviewStats"];
@@ -952,7 +954,9 @@ export interface components {
             editedAt?: string | null;
             excluded: boolean;
             /** @description Other overridden feed fields by canonical name (`brand`, `gtin`, …). */
-            fields: Record<string, never>;
+            fields: {
+                [key: string]: unknown;
+            };
             manualCategory?: string | null;
             manualDescription?: string | null;
             manualKeywords?: string[] | null;
@@ -1091,7 +1095,9 @@ export interface components {
         ProductDetail: {
             ai: components["schemas"]["AiProductData"];
             /** @description The product's feed items (OpenAI field names), one per variant or one for a simple product. */
-            feedItems: Record<string, never>[];
+            feedItems: {
+                [key: string]: unknown;
+            }[];
             isValid: boolean;
             /** Format: date-time */
             lastSyncedAt?: string | null;
@@ -1101,7 +1107,9 @@ export interface components {
             /** @description The newest webhook events of this product (at most 20). */
             syncHistory: components["schemas"]["ProductSyncEvent"][];
             /** @description `[{field, severity, message, …}]` from the feed validator. */
-            validationIssues: Record<string, never>[];
+            validationIssues: {
+                [key: string]: unknown;
+            }[];
             variants: components["schemas"]["ProductVariant"][];
             woo: components["schemas"]["WooProductData"];
         };
@@ -1109,8 +1117,12 @@ export interface components {
         ProductFeedPreview: {
             excluded: boolean;
             isValid: boolean;
-            issues: Record<string, never>[];
-            items: Record<string, never>[];
+            issues: {
+                [key: string]: unknown;
+            }[];
+            items: {
+                [key: string]: unknown;
+            }[];
             productId: string;
         };
         ProductPage: {
@@ -1158,7 +1170,9 @@ export interface components {
         /** @description A variation of a variable product. */
         ProductVariant: {
             /** @description As WooCommerce sent them (`[{name, option}]`). */
-            attributes?: Record<string, never>[] | null;
+            attributes?: {
+                [key: string]: unknown;
+            }[] | null;
             id: string;
             price?: string | null;
             sku?: string | null;
@@ -1311,7 +1325,9 @@ export interface components {
             lastSyncAt?: string | null;
             seller: components["schemas"]["SellerSettings"];
             shopName: string;
-            storeSettings?: Record<string, never> | null;
+            storeSettings?: {
+                [key: string]: unknown;
+            } | null;
             storeUrl: string;
             syncEnabled: boolean;
             syncStatus: components["schemas"]["SyncState"];
@@ -1439,12 +1455,18 @@ export interface components {
          *     WooCommerce sent them).
          */
         WooProductData: {
-            attributes?: Record<string, never>[] | null;
-            categories?: Record<string, never>[] | null;
+            attributes?: {
+                [key: string]: unknown;
+            }[] | null;
+            categories?: {
+                [key: string]: unknown;
+            }[] | null;
             description?: string | null;
             /** Format: int64 */
             id: number;
-            images?: Record<string, never>[] | null;
+            images?: {
+                [key: string]: unknown;
+            }[] | null;
             /** Format: date-time */
             modifiedAt?: string | null;
             permalink?: string | null;

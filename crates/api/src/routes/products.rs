@@ -47,11 +47,11 @@ pub struct ProductDetail {
     pub manual: ManualProductData,
     pub variants: Vec<ProductVariant>,
     /// The product's feed items (OpenAI field names), one per variant or one for a simple product.
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<std::collections::HashMap<String, serde_json::Value>>)]
     pub feed_items: Vec<Value>,
     pub is_valid: bool,
     /// `[{field, severity, message, …}]` from the feed validator.
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<std::collections::HashMap<String, serde_json::Value>>)]
     pub validation_issues: Vec<Value>,
     /// The newest webhook events of this product (at most 20).
     pub sync_history: Vec<ProductSyncEvent>,
@@ -78,11 +78,11 @@ pub struct WooProductData {
     pub sale_price: Option<String>,
     pub stock_status: Option<String>,
     pub stock_quantity: Option<i32>,
-    #[schema(value_type = Option<Vec<Object>>)]
+    #[schema(value_type = Option<Vec<std::collections::HashMap<String, serde_json::Value>>>)]
     pub categories: Option<Value>,
-    #[schema(value_type = Option<Vec<Object>>)]
+    #[schema(value_type = Option<Vec<std::collections::HashMap<String, serde_json::Value>>>)]
     pub images: Option<Value>,
-    #[schema(value_type = Option<Vec<Object>>)]
+    #[schema(value_type = Option<Vec<std::collections::HashMap<String, serde_json::Value>>>)]
     pub attributes: Option<Value>,
     pub permalink: Option<String>,
     pub modified_at: Option<DateTime<Utc>>,
@@ -114,7 +114,7 @@ pub struct ManualProductData {
     #[serde(rename = "manualQAndA")]
     pub manual_q_and_a: Option<Vec<QAndA>>,
     /// Other overridden feed fields by canonical name (`brand`, `gtin`, …).
-    #[schema(value_type = Object)]
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]
     pub fields: Value,
     pub excluded: bool,
     pub edited_at: Option<DateTime<Utc>>,
@@ -132,7 +132,7 @@ pub struct ProductVariant {
     pub stock_status: Option<String>,
     pub stock_quantity: Option<i32>,
     /// As WooCommerce sent them (`[{name, option}]`).
-    #[schema(value_type = Option<Vec<Object>>)]
+    #[schema(value_type = Option<Vec<std::collections::HashMap<String, serde_json::Value>>>)]
     pub attributes: Option<Value>,
 }
 
@@ -155,10 +155,10 @@ pub struct ProductSyncEvent {
 #[allow(dead_code)]
 pub struct ProductFeedPreview {
     pub product_id: String,
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<std::collections::HashMap<String, serde_json::Value>>)]
     pub items: Vec<Value>,
     pub is_valid: bool,
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<std::collections::HashMap<String, serde_json::Value>>)]
     pub issues: Vec<Value>,
     pub excluded: bool,
 }

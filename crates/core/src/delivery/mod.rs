@@ -63,7 +63,7 @@ pub struct FeedSummary {
 #[serde(rename_all = "camelCase")]
 pub struct FeedPreview {
     /// The first items as they appear in the feed (current OpenAI field names).
-    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<std::collections::HashMap<String, serde_json::Value>>))]
     pub items: Vec<Map<String, Value>>,
     pub summary: FeedSummary,
     /// Validation of the previewed items (errors leave an item out; warnings are counted).

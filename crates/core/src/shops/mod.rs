@@ -43,7 +43,7 @@ pub struct ShopView {
     pub last_sync_at: Option<chrono::DateTime<Utc>>,
     pub last_health_check_at: Option<chrono::DateTime<Utc>>,
     pub consumer_key_hint: Option<String>,
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<std::collections::HashMap<String, serde_json::Value>>))]
     pub store_settings: Option<Value>,
     pub webhooks: Vec<u64>,
     pub seller: SellerSettings,
