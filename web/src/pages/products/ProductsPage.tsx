@@ -432,7 +432,7 @@ export default function ProductsPage() {
       {list.isError && <ErrorState error={list.error} title="Could not load the products" onRetry={() => void list.refetch()} />}
 
       <Paper withBorder radius="md">
-        <Table.ScrollContainer minWidth={880}>
+        <Table.ScrollContainer minWidth={960}>
           <Table
             aria-label="Products"
             aria-busy={list.isFetching}
@@ -452,12 +452,13 @@ export default function ProductsPage() {
                   />
                 </Table.Th>
                 {sortHeader('title', 'Product')}
-                {sortHeader('price', 'Price', 110)}
-                <Table.Th w={120}>Availability</Table.Th>
-                {showAi && <Table.Th w={110}>AI enriched</Table.Th>}
-                <Table.Th w={170}>ChatGPT</Table.Th>
-                <Table.Th w={150}>Status</Table.Th>
-                <Table.Th w={130}>Actions</Table.Th>
+                {/* Fixed columns kept narrow so the product title gets the rest of the width. */}
+                {sortHeader('price', 'Price', 96)}
+                <Table.Th w={110}>Availability</Table.Th>
+                {showAi && <Table.Th w={96}>AI enriched</Table.Th>}
+                <Table.Th w={166}>ChatGPT</Table.Th>
+                <Table.Th w={118}>Status</Table.Th>
+                <Table.Th w={124}>Actions</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
