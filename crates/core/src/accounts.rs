@@ -115,6 +115,39 @@ pub struct UpdateMe {
     pub new_password: Option<String>,
 }
 
+/// A user's email notification preferences (`GET /auth/me/settings`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationSettings {
+    /// Email the owner when a sync fails for good (after its retries).
+    pub notify_sync_failures: bool,
+    /// Email the owner when a store's keys stop working and the shop is disconnected.
+    pub notify_store_disconnected: bool,
+}
+
+impl Default for NotificationSettings {
+    fn default() -> Self {
+        NotificationSettings { notify_sync_failures: true, notify_store_disconnected: true }
+    }
+}
+
+impl From<&user_settings::Model> for NotificationSettings {
+    fn from(s: &user_settings::Model) -> Self {
+        NotificationSettings {
+            notify_sync_failures: s.notify_sync_failures,
+            notify_store_disconnected: s.notify_store_disconnected,
+        }
+    }
+}
+
+/// `PATCH /auth/me/settings`: `None` leaves a preference as it is.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationSettingsPatch {
+    pub notify_sync_failures: Option<bool>,
+    pub notify_store_disconnected: Option<bool>,
+}
+
 /// One login session (a refresh token family).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -172,6 +205,32 @@ async fn verify_password(password: String, hash: String) -> Result<bool> {
     })
     .await
     .map_err(|e| Error::Internal(e.into()))
+}
+
+/// A fresh settings row with the defaults (notifications on).
+fn default_settings(user_id: &str, now: DateTime<Utc>) -> user_settings::ActiveModel {
+    let d = NotificationSettings::default();
+    user_settings::ActiveModel {
+        user_id: Set(user_id.to_owned()),
+        timezone: Set("UTC".into()),
+        locale: Set("en".into()),
+        notify_sync_failures: Set(d.notify_sync_failures),
+        notify_store_disconnected: Set(d.notify_store_disconnected),
+        weekly_report: Set(false),
+        auto_enrich: Set(false),
+        preferences: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+}
+
+/// The notification preferences of `user_id` (defaults when the user has no settings row).
+pub async fn notification_settings_of<C: ConnectionTrait>(conn: &C, user_id: &str) -> Result<NotificationSettings> {
+    Ok(user_settings::Entity::find_by_id(user_id.to_owned())
+        .one(conn)
+        .await?
+        .map(|r| NotificationSettings::from(&r))
+        .unwrap_or_default())
 }
 
 /// Lower-cases and trims; checks the shape `local@domain.tld`.
@@ -339,20 +398,7 @@ impl AccountService {
         if let Err(e) = user.clone().into_active_model().insert(&txn).await {
             return Err(if productsynch_db::is_unique_violation(&e) { email_taken() } else { e.into() });
         }
-        user_settings::ActiveModel {
-            user_id: Set(user.id.clone()),
-            timezone: Set("UTC".into()),
-            locale: Set("en".into()),
-            notify_sync_failures: Set(true),
-            notify_store_disconnected: Set(true),
-            weekly_report: Set(false),
-            auto_enrich: Set(false),
-            preferences: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(&txn)
-        .await?;
+        default_settings(&user.id, now).insert(&txn).await?;
         let verify_token = create_email_token(&txn, &user, EmailTokenKind::VerifyEmail).await?;
         let (session, _) = self.new_session(&txn, &user, None, client).await?;
         audit(&txn, Some(&user.id), "auth.register", client, None).await?;
@@ -523,6 +569,51 @@ impl AccountService {
         }
         txn.commit().await?;
         Ok(UserView::from(&updated))
+    }
+
+    /// The user's notification preferences; a user without a settings row (created before the
+    /// row existed) gets one with the defaults (both on).
+    pub async fn notification_settings(&self, user_id: &str) -> Result<NotificationSettings> {
+        Ok(NotificationSettings::from(&self.settings_row(user_id).await?))
+    }
+
+    /// Changes the given notification preferences and returns all of them.
+    pub async fn update_notification_settings(
+        &self,
+        user_id: &str,
+        patch: NotificationSettingsPatch,
+    ) -> Result<NotificationSettings> {
+        let row = self.settings_row(user_id).await?;
+        if patch.notify_sync_failures.is_none() && patch.notify_store_disconnected.is_none() {
+            return Ok(NotificationSettings::from(&row));
+        }
+        let mut am = row.into_active_model();
+        if let Some(v) = patch.notify_sync_failures {
+            am.notify_sync_failures = Set(v);
+        }
+        if let Some(v) = patch.notify_store_disconnected {
+            am.notify_store_disconnected = Set(v);
+        }
+        am.updated_at = Set(Utc::now());
+        let updated = am.update(self.db()).await?;
+        Ok(NotificationSettings::from(&updated))
+    }
+
+    /// The settings row of an existing user, inserted with the defaults when missing.
+    async fn settings_row(&self, user_id: &str) -> Result<user_settings::Model> {
+        if let Some(row) = user_settings::Entity::find_by_id(user_id.to_owned()).one(self.db()).await? {
+            return Ok(row);
+        }
+        let user = self.user(user_id).await?;
+        match default_settings(&user.id, Utc::now()).insert(self.db()).await {
+            Ok(row) => Ok(row),
+            // Created concurrently by another request: read that one.
+            Err(e) if productsynch_db::is_unique_violation(&e) => user_settings::Entity::find_by_id(user.id.clone())
+                .one(self.db())
+                .await?
+                .ok_or_else(|| Error::Internal(anyhow::anyhow!("user_settings row vanished"))),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Deletes the account and everything it owns (cascade). Needs the password.

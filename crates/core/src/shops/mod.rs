@@ -500,27 +500,76 @@ pub async fn mark_disconnected(app: &App, shop: &shops::Model, reason: &str) -> 
     Ok(true)
 }
 
-/// Emails the shop's owner that the store was disconnected (failures are logged, never raised:
-/// the transition is recorded either way and the outbox keeps the failed message).
-async fn notify_disconnected(app: &App, shop: &shops::Model, reason: &str) {
+/// The shop's owner and the name to greet them with, when `wants(settings)` says they want this
+/// email; `None` when they opted out, or the owner cannot be loaded (logged).
+async fn owner_to_notify(
+    app: &App,
+    shop: &shops::Model,
+    wants: impl Fn(&crate::accounts::NotificationSettings) -> bool,
+) -> Option<(productsynch_db::entities::users::Model, String)> {
     let user = match productsynch_db::entities::users::Entity::find_by_id(shop.user_id.clone()).one(app.db()).await {
         Ok(Some(u)) => u,
-        Ok(None) => return,
+        Ok(None) => return None,
         Err(e) => {
             tracing::warn!(shop = %shop.id, error = %e, "could not load the shop owner to email");
-            return;
+            return None;
         }
     };
-    let name = user.name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| user.email.split('@').next().unwrap_or("there").to_owned());
-    let shop_name = if shop.shop_name.trim().is_empty() { shop.woo_store_url.clone() } else { shop.shop_name.clone() };
+    match crate::accounts::notification_settings_of(app.db(), &user.id).await {
+        Ok(s) if wants(&s) => {}
+        Ok(_) => {
+            tracing::debug!(shop = %shop.id, "the owner turned this notification off");
+            return None;
+        }
+        Err(e) => {
+            tracing::warn!(shop = %shop.id, error = %e, "could not load the owner's notification settings");
+            return None;
+        }
+    }
+    let name = user
+        .name
+        .clone()
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| user.email.split('@').next().unwrap_or("there").to_owned());
+    Some((user, name))
+}
+
+fn display_shop_name(shop: &shops::Model) -> String {
+    if shop.shop_name.trim().is_empty() { shop.woo_store_url.clone() } else { shop.shop_name.clone() }
+}
+
+/// Emails the shop's owner that the store was disconnected, unless they turned
+/// `notifyStoreDisconnected` off (failures are logged, never raised: the transition is recorded
+/// either way and the outbox keeps the failed message).
+async fn notify_disconnected(app: &App, shop: &shops::Model, reason: &str) {
+    let Some((user, name)) = owner_to_notify(app, shop, |s| s.notify_store_disconnected).await else {
+        return;
+    };
     let template = crate::mail::Template::StoreDisconnected {
         name,
-        shop_name,
+        shop_name: display_shop_name(shop),
         reason: reason.to_owned(),
         link: app.config().public_link(&format!("/shops/{}", shop.id)),
     };
     if let Err(e) = app.mailer().send(&user.email, &template).await {
         tracing::warn!(shop = %shop.id, error = %e, "could not email the disconnection");
+    }
+}
+
+/// Emails the shop's owner that a sync failed for good (its batch is FAILED), unless they turned
+/// `notifySyncFailures` off. Failures are logged, never raised.
+pub async fn notify_sync_failed(app: &App, shop: &shops::Model, error: &str) {
+    let Some((user, name)) = owner_to_notify(app, shop, |s| s.notify_sync_failures).await else {
+        return;
+    };
+    let template = crate::mail::Template::SyncFailed {
+        name,
+        shop_name: display_shop_name(shop),
+        error: error.to_owned(),
+        link: app.config().public_link(&format!("/shops/{}/sync", shop.id)),
+    };
+    if let Err(e) = app.mailer().send(&user.email, &template).await {
+        tracing::warn!(shop = %shop.id, error = %e, "could not email the sync failure");
     }
 }
 

@@ -426,8 +426,11 @@ pub async fn run(ctx: &JobContext, job: &SyncJob) -> std::result::Result<Summary
                 let mut log = batch.error_log.clone().and_then(|v| v.as_array().cloned()).unwrap_or_default();
                 log.push(json!({"wooProductId": null, "message": msg, "at": Utc::now()}));
                 am.error_log = Set(Some(Value::Array(log)));
-                let _ = am.update(app.db()).await;
+                let marked = am.update(app.db()).await.is_ok();
                 let _ = set_shop_status(app, &shop.id, SyncStatus::Failed, None).await;
+                if marked {
+                    crate::shops::notify_sync_failed(app, &shop, &msg).await;
+                }
             }
             Err(e)
         }
