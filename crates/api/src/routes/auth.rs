@@ -6,7 +6,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use chrono::{DateTime, Utc};
-use productsynch_core::accounts::{AuthSession, RegisterInput, SessionView, UpdateMe, UserView};
+use productsynch_core::accounts::{
+    AuthSession, NotificationSettings, NotificationSettingsPatch, RegisterInput, SessionView, UpdateMe, UserView,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -27,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(logout))
         .routes(routes!(logout_all))
         .routes(routes!(me, update_me, delete_me))
+        .routes(routes!(my_settings, update_my_settings))
         .routes(routes!(verify_email))
         .routes(routes!(resend_verification))
         .routes(routes!(forgot_password))
@@ -195,6 +198,33 @@ pub struct ResetPasswordRequest {
     #[validate(length(min = 1, max = 1024))]
     #[schema(min_length = 8, max_length = 128)]
     pub new_password: String,
+}
+
+/// The signed-in user's email notification preferences.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserSettings {
+    /// Email me when a sync fails for good (after its retries). Default `true`.
+    pub notify_sync_failures: bool,
+    /// Email me when a store's keys stop working and the shop is disconnected. Default `true`.
+    pub notify_store_disconnected: bool,
+}
+
+impl From<NotificationSettings> for UserSettings {
+    fn from(s: NotificationSettings) -> Self {
+        UserSettings {
+            notify_sync_failures: s.notify_sync_failures,
+            notify_store_disconnected: s.notify_store_disconnected,
+        }
+    }
+}
+
+/// Change notification preferences; a member left out keeps its value.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateUserSettingsRequest {
+    pub notify_sync_failures: Option<bool>,
+    pub notify_store_disconnected: Option<bool>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -425,6 +455,37 @@ async fn update_me(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The signed-in user's notification preferences.
+#[utoipa::path(get, path = "/auth/me/settings", tag = "auth", security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The preferences", body = UserSettings),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn my_settings(State(state): State<AppState>, user: AuthUser) -> ApiResult<Json<UserSettings>> {
+    Ok(Json(state.app.accounts().notification_settings(user.id()).await?.into()))
+}
+
+/// Change the signed-in user's notification preferences.
+#[utoipa::path(patch, path = "/auth/me/settings", tag = "auth", request_body = UpdateUserSettingsRequest,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "All preferences after the change", body = UserSettings),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Cookie session without a valid CSRF token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A member is not a boolean, or is unknown (the problem names it)", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn update_my_settings(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiJson(body): ApiJson<UpdateUserSettingsRequest>,
+) -> ApiResult<Json<UserSettings>> {
+    let patch = NotificationSettingsPatch {
+        notify_sync_failures: body.notify_sync_failures,
+        notify_store_disconnected: body.notify_store_disconnected,
+    };
+    Ok(Json(state.app.accounts().update_notification_settings(user.id(), patch).await?.into()))
 }
 
 /// Delete the account and everything it owns. Needs the current password.
