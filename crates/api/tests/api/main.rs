@@ -6,6 +6,7 @@ mod helpers;
 mod auth;
 mod csrf;
 mod delivery_stories;
+mod notifications;
 mod ops;
 mod ownership;
 mod rate_limits;
