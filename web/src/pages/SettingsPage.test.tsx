@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { queryKeys } from '../api/hooks';
 import { json, mockApi, noContent, problem, renderPage } from '../test/utils';
+import { settingsKeys } from '../api/settings';
 import SettingsPage from './SettingsPage';
 
 const ada = { id: 'usr_1', email: 'ada@example.com', name: 'Ada', emailVerified: true, tier: 'free' };
@@ -87,5 +88,66 @@ describe('SettingsPage', () => {
     await u.click(within(dialog).getByRole('button', { name: 'Delete my account' }));
     await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent('/login'));
     expect(calls.find((c) => c.method === 'DELETE')?.body).toEqual({ password: 'my-password' });
+  });
+
+  it('shows the notification preferences and saves a change at once', async () => {
+    let release: (r: Response) => void = () => {};
+    const { calls } = mockApi({
+      'GET /api/v1/auth/sessions': () => json(200, { sessions }),
+      'GET /api/v1/auth/me/settings': () => json(200, { notifySyncFailures: true, notifyStoreDisconnected: true }),
+      'PATCH /api/v1/auth/me/settings': () =>
+        new Promise<Response>((resolve) => {
+          release = resolve;
+        }),
+    });
+    const { client } = renderSettings();
+    const u = userEvent.setup();
+    const section = await screen.findByRole('region', { name: 'Notifications' });
+    const syncFails = await within(section).findByRole('switch', { name: /email me when a sync fails/i });
+    const disconnects = within(section).getByRole('switch', { name: /email me when a store disconnects/i });
+    expect(syncFails).toBeChecked();
+    expect(disconnects).toBeChecked();
+
+    await u.click(syncFails);
+    // optimistic: off before the server answered
+    await waitFor(() => expect(syncFails).not.toBeChecked());
+    expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ notifySyncFailures: false });
+    release(json(200, { notifySyncFailures: false, notifyStoreDisconnected: true }));
+    await waitFor(() =>
+      expect(client.getQueryData(settingsKeys.me)).toEqual({ notifySyncFailures: false, notifyStoreDisconnected: true }),
+    );
+    expect(syncFails).not.toBeChecked();
+    expect(disconnects).toBeChecked();
+  });
+
+  it('puts a refused change back and says so', async () => {
+    const { calls } = mockApi({
+      'GET /api/v1/auth/sessions': () => json(200, { sessions }),
+      'GET /api/v1/auth/me/settings': () => json(200, { notifySyncFailures: true, notifyStoreDisconnected: false }),
+      'PATCH /api/v1/auth/me/settings': () => problem(500, 'Internal Server Error', 'The server had a problem.'),
+    });
+    const { client } = renderSettings();
+    const u = userEvent.setup();
+    const disconnects = await screen.findByRole('switch', { name: /email me when a store disconnects/i });
+    expect(disconnects).not.toBeChecked();
+    await u.click(disconnects);
+    expect(await screen.findByText('Could not save your notification settings')).toBeInTheDocument();
+    expect(disconnects).not.toBeChecked();
+    expect(client.getQueryData(settingsKeys.me)).toEqual({ notifySyncFailures: true, notifyStoreDisconnected: false });
+    expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ notifyStoreDisconnected: true });
+  });
+
+  it('offers a retry when the preferences cannot be loaded', async () => {
+    let fail = true;
+    mockApi({
+      'GET /api/v1/auth/sessions': () => json(200, { sessions }),
+      'GET /api/v1/auth/me/settings': () =>
+        fail ? problem(500, 'Internal Server Error', 'The server had a problem.') : json(200, { notifySyncFailures: false, notifyStoreDisconnected: true }),
+    });
+    renderSettings();
+    expect(await screen.findByText('Could not load notification settings')).toBeInTheDocument();
+    fail = false;
+    await userEvent.setup().click(within(screen.getByRole('region', { name: 'Notifications' })).getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByRole('switch', { name: /email me when a sync fails/i })).not.toBeChecked();
   });
 });

@@ -1,6 +1,7 @@
 import { Stack, Text, Title } from '@mantine/core';
 import { useMe } from '../api/hooks';
 import { DeleteAccountSection } from './settings/DeleteAccountSection';
+import { NotificationsSection } from './settings/NotificationsSection';
 import { PasswordSection } from './settings/PasswordSection';
 import { ProfileSection } from './settings/ProfileSection';
 import { SessionsSection } from './settings/SessionsSection';
@@ -16,10 +17,11 @@ export default function SettingsPage() {
         <Title order={1} size="h2">
           Settings
         </Title>
-        <Text c="dimmed">Your profile, password and signed-in devices.</Text>
+        <Text c="dimmed">Your profile, password, email notifications and signed-in devices.</Text>
       </div>
       <ProfileSection user={user} />
       <PasswordSection user={user} />
+      <NotificationsSection />
       <SessionsSection />
       <DeleteAccountSection />
     </Stack>
