@@ -25,6 +25,14 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// "field: message; …" — what logs, job errors and emails show (the API answers with the list itself).
+fn validation_summary(errs: &[FieldError]) -> String {
+    if errs.is_empty() {
+        return "validation failed".into();
+    }
+    errs.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; ")
+}
+
 impl FieldError {
     pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
         Self { field: field.into(), code: code.into(), message: message.into() }
@@ -34,7 +42,7 @@ impl FieldError {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Input failed validation.
-    #[error("validation failed")]
+    #[error("{}", validation_summary(.0))]
     Validation(Vec<FieldError>),
     /// The resource does not exist **or belongs to someone else** (never 403 for ownership).
     #[error("{0} not found")]
@@ -106,5 +114,20 @@ impl From<productsynch_db::DbError> for Error {
             productsynch_db::DbError::Db(db) => db.into(),
             other => Error::Internal(anyhow::Error::new(other)),
         }
+    }
+}
+
+#[cfg(test)]
+mod display_tests {
+    use super::{Error, FieldError};
+
+    #[test]
+    fn validation_errors_read_as_field_and_message() {
+        let e = Error::Validation(vec![
+            FieldError::new("storeUrl", "not_woocommerce", "This site does not run WooCommerce."),
+            FieldError::new("consumerKey", "required", "Enter the consumer key."),
+        ]);
+        assert_eq!(e.to_string(), "storeUrl: This site does not run WooCommerce.; consumerKey: Enter the consumer key.");
+        assert_eq!(Error::Validation(vec![]).to_string(), "validation failed");
     }
 }

@@ -548,9 +548,9 @@ async fn run_batch(
         // Rejected keys will not start working by retrying; anything else (a store answering garbage
         // during discovery, 5xx, timeouts) may.
         Error::Validation(ref errs) if errs.iter().any(|f| f.code == "invalid_keys" || f.code == "insufficient_permissions") => {
-            JobError::Permanent(anyhow::anyhow!("store refused our keys: {e:?}"))
+            JobError::Permanent(anyhow::anyhow!("store refused our keys: {e}"))
         }
-        other => retry(format!("{other:?}")),
+        other => retry(other.to_string()),
     })?;
     // The batch's type, not the job's: an adopted batch continues as what it was.
     let full = match batch.sync_type {
