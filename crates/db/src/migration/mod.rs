@@ -8,6 +8,7 @@ mod m20261128_000002_catalog;
 mod m20261128_000003_platform;
 mod m20261128_000010_sync;
 mod m20261128_000060_delivery;
+mod m20261128_000070_product_list_indexes;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_platform::Migration),
             Box::new(m20261128_000010_sync::Migration),
             Box::new(m20261128_000060_delivery::Migration),
+            Box::new(m20261128_000070_product_list_indexes::Migration),
         ]
     }
 }
