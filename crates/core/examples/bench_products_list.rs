@@ -122,7 +122,7 @@ async fn main() -> anyhow::Result<()> {
                 image_link.into(),
                 feed.into(),
                 statuses[(i % 6) as usize].into(),
-                "SYNCED".into(),
+                "COMPLETED".into(),
                 (i % 9 != 0).into(),
                 ts.into(),
                 ts.into(),

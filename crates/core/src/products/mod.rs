@@ -67,19 +67,91 @@ pub struct ProductSummary {
     pub updated_at: chrono::DateTime<Utc>,
 }
 
-fn summary(p: &products::Model) -> ProductSummary {
+/// The columns of a product that its list row needs (the list never loads the large JSON columns: raw
+/// WooCommerce JSON, feed JSON, descriptions…). `woo_images` is only read for a product without a feed image
+/// link (see `list`).
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct SummaryRow {
+    id: String,
+    woo_product_id: i64,
+    woo_title: String,
+    woo_sku: Option<String>,
+    woo_price: Option<rust_decimal::Decimal>,
+    woo_images: Option<Value>,
+    feed_title: Option<String>,
+    feed_availability: Option<String>,
+    feed_image_link: Option<String>,
+    feed_enable_search: bool,
+    feed_enable_checkout: bool,
+    ai_enriched: bool,
+    manual_override: bool,
+    manual_title: Option<String>,
+    status: ProductStatus,
+    sync_status: SyncStatus,
+    last_synced_at: Option<chrono::DateTime<Utc>>,
+    is_valid: bool,
+    updated_at: chrono::DateTime<Utc>,
+}
+
+impl SummaryRow {
+    fn of(p: &products::Model) -> SummaryRow {
+        SummaryRow {
+            id: p.id.clone(),
+            woo_product_id: p.woo_product_id,
+            woo_title: p.woo_title.clone(),
+            woo_sku: p.woo_sku.clone(),
+            woo_price: p.woo_price,
+            woo_images: if p.feed_image_link.is_none() { p.woo_images.clone() } else { None },
+            feed_title: p.feed_title.clone(),
+            feed_availability: p.feed_availability.clone(),
+            feed_image_link: p.feed_image_link.clone(),
+            feed_enable_search: p.feed_enable_search,
+            feed_enable_checkout: p.feed_enable_checkout,
+            ai_enriched: p.ai_enriched,
+            manual_override: p.manual_override,
+            manual_title: p.manual_title.clone(),
+            status: p.status,
+            sync_status: p.sync_status,
+            last_synced_at: p.last_synced_at,
+            is_valid: p.is_valid,
+            updated_at: p.updated_at,
+        }
+    }
+}
+
+const SUMMARY_COLUMNS: [products::Column; 18] = [
+    products::Column::Id,
+    products::Column::WooProductId,
+    products::Column::WooTitle,
+    products::Column::WooSku,
+    products::Column::WooPrice,
+    products::Column::FeedTitle,
+    products::Column::FeedAvailability,
+    products::Column::FeedImageLink,
+    products::Column::FeedEnableSearch,
+    products::Column::FeedEnableCheckout,
+    products::Column::AiEnriched,
+    products::Column::ManualOverride,
+    products::Column::ManualTitle,
+    products::Column::Status,
+    products::Column::SyncStatus,
+    products::Column::LastSyncedAt,
+    products::Column::IsValid,
+    products::Column::UpdatedAt,
+];
+
+fn summary(p: SummaryRow) -> ProductSummary {
     let image = p
         .feed_image_link
-        .clone()
         .or_else(|| p.woo_images.as_ref().and_then(|i| i.get(0)).and_then(|i| i.get("src")).and_then(Value::as_str).map(str::to_owned));
     ProductSummary {
-        id: p.id.clone(),
+        id: p.id,
         woo_product_id: p.woo_product_id,
-        title: p.manual_title.clone().or(p.feed_title.clone()).unwrap_or_else(|| p.woo_title.clone()),
-        sku: p.woo_sku.clone(),
+        title: p.manual_title.or(p.feed_title).unwrap_or(p.woo_title),
+        sku: p.woo_sku,
         image_url: image,
         price: p.woo_price.map(|d| d.to_string()),
-        availability: p.feed_availability.clone(),
+        availability: p.feed_availability,
         status: p.status,
         sync_status: p.sync_status,
         ai_enriched: p.ai_enriched,
@@ -182,11 +254,16 @@ pub async fn list(app: &App, shop: &shops::Model, q: &ProductQuery) -> Result<Pr
             (col, desc)
         }
     };
-    let mut sel = products::Entity::find().filter(cond);
+    // Only the list columns; the WooCommerce images (JSON) only for a row without a feed image link.
+    let mut sel = products::Entity::find().select_only().columns(SUMMARY_COLUMNS).expr_as(
+        Expr::case(products::Column::FeedImageLink.is_null(), Expr::col(products::Column::WooImages)).finally(Expr::null()),
+        "woo_images",
+    );
+    sel = sel.filter(cond);
     sel = if desc { sel.order_by_desc(col).order_by_desc(products::Column::Id) } else { sel.order_by_asc(col).order_by_asc(products::Column::Id) };
-    let rows = sel.offset((page - 1) * limit).limit(limit).all(app.db()).await?;
+    let rows = sel.offset((page - 1) * limit).limit(limit).into_model::<SummaryRow>().all(app.db()).await?;
     Ok(ProductPage {
-        products: rows.iter().map(summary).collect(),
+        products: rows.into_iter().map(summary).collect(),
         pagination: Pagination { page, limit, total, total_pages: total.div_ceil(limit) },
     })
 }
@@ -225,7 +302,7 @@ pub async fn detail(app: &App, shop: &shops::Model, product_id: &str) -> Result<
         .all(app.db())
         .await?;
     Ok(json!({
-        "product": summary(&p),
+        "product": summary(SummaryRow::of(&p)),
         "woo": {
             "id": p.woo_product_id, "type": p.woo_type, "title": p.woo_title, "description": p.woo_description,
             "shortDescription": p.woo_short_description, "sku": p.woo_sku,
