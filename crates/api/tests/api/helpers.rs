@@ -275,3 +275,21 @@ macro_rules! both {
         }
     };
 }
+
+/// Fast sync tuning for tests against the simulator (short timeouts and retry delays). The tuning is
+/// process-wide and tests run side by side, so every test sets the same values.
+pub fn fast_sync_tuning() {
+    productsynch_core::sync::set_tuning(productsynch_core::sync::SyncTuning {
+        requests_per_sec: 0,
+        concurrency: 4,
+        timeout: std::time::Duration::from_secs(2),
+        retry: productsynch_woo::RetryPolicy {
+            max_retries: 4,
+            min_delay: std::time::Duration::from_millis(10),
+            max_delay: std::time::Duration::from_millis(200),
+            max_retry_after: std::time::Duration::from_secs(2),
+        },
+        per_page: 20,
+        incremental_overlap: chrono::Duration::minutes(10),
+    });
+}

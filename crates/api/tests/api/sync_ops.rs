@@ -17,7 +17,7 @@ use productsynch_core::App;
 use productsynch_core::config::Config;
 use productsynch_core::jobs::JobContext;
 use productsynch_core::sync::entities::sync_batch_progress;
-use productsynch_core::sync::{SyncJob, SyncTuning, set_tuning};
+use productsynch_core::sync::SyncJob;
 use productsynch_db::entities::{JobStatus, jobs};
 use productsynch_db::test_support::TestDb;
 use productsynch_sim::feed_receiver::FeedReceiver;
@@ -28,22 +28,6 @@ use tokio_util::sync::CancellationToken;
 
 use crate::helpers::{Backend, Resp, test_db, urlencode};
 
-/// The same tuning as `sync_stories` (the tuning is process-wide; tests run side by side).
-fn fast_tuning() {
-    set_tuning(SyncTuning {
-        requests_per_sec: 0,
-        concurrency: 4,
-        timeout: Duration::from_secs(2),
-        retry: productsynch_woo::RetryPolicy {
-            max_retries: 4,
-            min_delay: Duration::from_millis(10),
-            max_delay: Duration::from_millis(200),
-            max_retry_after: Duration::from_secs(2),
-        },
-        per_page: 20,
-        incremental_overlap: chrono::Duration::minutes(10),
-    });
-}
 
 struct Env {
     base: String,
@@ -67,7 +51,7 @@ impl Drop for Env {
 /// catalog of `products` products.
 async fn env(backend: Backend, products: u64) -> Option<Env> {
     let db = test_db(backend).await?;
-    fast_tuning();
+    crate::helpers::fast_sync_tuning();
     productsynch_api::server::install_crypto_provider();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = listener.local_addr().expect("addr");

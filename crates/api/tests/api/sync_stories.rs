@@ -8,7 +8,6 @@ use std::time::Duration;
 use productsynch_api::{ApiSettings, AppState};
 use productsynch_core::App;
 use productsynch_core::config::Config;
-use productsynch_core::sync::{SyncTuning, set_tuning};
 use productsynch_db::test_support::TestDb;
 use productsynch_sim::woo::{CatalogSource, Fault, ProductPatch, SimConfig, SimHandle, SimStore};
 use serde_json::{Value, json};
@@ -33,25 +32,10 @@ impl Drop for Env {
     }
 }
 
-fn fast_tuning() {
-    set_tuning(SyncTuning {
-        requests_per_sec: 0,
-        concurrency: 4,
-        timeout: Duration::from_secs(2),
-        retry: productsynch_woo::RetryPolicy {
-            max_retries: 4,
-            min_delay: Duration::from_millis(10),
-            max_delay: Duration::from_millis(200),
-            max_retry_after: Duration::from_secs(2),
-        },
-        per_page: 20,
-        incremental_overlap: chrono::Duration::minutes(10),
-    });
-}
 
 async fn env(backend: Backend) -> Option<Env> {
     let db = test_db(backend).await?;
-    fast_tuning();
+    crate::helpers::fast_sync_tuning();
     productsynch_api::server::install_crypto_provider();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = listener.local_addr().expect("addr");
