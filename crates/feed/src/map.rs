@@ -30,6 +30,16 @@ pub struct MapContext {
     pub prefix: String,
     /// "Now" (UTC) for sale-date rules.
     pub now: NaiveDateTime,
+    /// `?utm_source=..&utm_medium=..&utm_campaign=..` for these UTM values (form-urlencoded as the `url`
+    /// crate appends them), reused while `shop.utm` is unchanged.
+    utm_query: (Utm, String),
+}
+
+/// The query the `url` crate's `query_pairs_mut().append_pair(..)` calls give a URL without a query.
+fn utm_query(utm: &Utm) -> String {
+    let mut q = url::form_urlencoded::Serializer::for_suffix(String::from("?"), 1);
+    q.append_pair("utm_source", &utm.source).append_pair("utm_medium", &utm.medium).append_pair("utm_campaign", &utm.campaign);
+    q.finish()
 }
 
 fn shop_url(field: &'static str, s: &str) -> Result<Url, MapError> {
@@ -64,7 +74,8 @@ impl MapContext {
             return Err(MapError::InvalidShop { field: "seller_name", message: "must not be empty".into() });
         }
         let prefix = shop.item_id_prefix.clone().unwrap_or_else(|| format!("{}-", shop.shop_id));
-        Ok(MapContext { shop, currency, store_country, target_countries, seller_url, privacy, tos, return_policy, prefix, now })
+        let utm_query = (shop.utm.clone(), utm_query(&shop.utm));
+        Ok(MapContext { shop, currency, store_country, target_countries, seller_url, privacy, tos, return_policy, prefix, now, utm_query })
     }
 
     /// Like [`MapContext::new`] with the current UTC time.
@@ -73,7 +84,22 @@ impl MapContext {
     }
 
     pub fn item_id(&self, woo_id: u64) -> String {
-        format!("{}{}", self.prefix, woo_id)
+        let mut digits = [0u8; 20];
+        let mut n = digits.len();
+        let mut v = woo_id;
+        loop {
+            n -= 1;
+            digits[n] = b'0' + (v % 10) as u8;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        let mut id = String::with_capacity(self.prefix.len() + digits.len() - n);
+        id.push_str(&self.prefix);
+        // ASCII digits
+        id.push_str(std::str::from_utf8(&digits[n..]).unwrap_or_default());
+        id
     }
 }
 
@@ -87,6 +113,10 @@ pub struct Mapped {
 
 /// Normalise a GTIN (strip spaces and dashes) and check length and check digit.
 pub fn normalize_gtin(raw: &str) -> Option<String> {
+    // the common case: digits only, nothing to strip
+    if matches!(raw.len(), 8 | 12 | 13 | 14) && raw.bytes().all(|b| b.is_ascii_digit()) {
+        return if gtin_check_digit_ok(raw) { Some(raw.to_string()) } else { None };
+    }
     let g: String = raw.chars().filter(|c| !matches!(c, ' ' | '-' | '.')).collect();
     if matches!(g.len(), 8 | 12 | 13 | 14) && g.chars().all(|c| c.is_ascii_digit()) && gtin_check_digit_ok(&g) {
         Some(g)
@@ -127,7 +157,29 @@ fn attr_kind(name: &str, slug: &str) -> Option<&'static str> {
 
 /// The product URL with the UTM parameters appended (unchanged when it already carries `utm_source`).
 /// Parsed once: the `url` crate's serialisation is taken as the feed URL when it is an absolute http(s) URL.
-fn url_with_utm(link: &str, utm: &Utm) -> Result<Url, ValueError> {
+fn url_with_utm(link: &str, utm: &Utm, cached: &(Utm, String)) -> Result<Url, ValueError> {
+    // fast path: a simple URL without query or fragment whose path the `url` crate serialises unchanged
+    // (no percent sign, no characters it encodes, no dot segments, not empty): the result is the link plus
+    // the UTM query
+    if let Some(host_end) = crate::value::simple_http_url(link) {
+        let path = &link[host_end..];
+        let plain = path.starts_with('/')
+            && path.bytes().all(|c| c.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&c))
+            && !path.split('/').any(|seg| seg == "." || seg == "..");
+        if plain {
+            let owned;
+            let query = if cached.0 == *utm {
+                &cached.1
+            } else {
+                owned = utm_query(utm);
+                &owned
+            };
+            let mut s = String::with_capacity(link.len() + query.len());
+            s.push_str(link);
+            s.push_str(query);
+            return Url::parse(&s);
+        }
+    }
     match url::Url::parse(link) {
         Ok(mut u) => {
             if u.query_pairs().any(|(k, _)| k == "utm_source") {
@@ -197,7 +249,7 @@ fn offer_fields(item: &mut FeedItem, o: &StoreOffer, parent: Option<&StoreOffer>
     item.item_id = Some(ctx.item_id(o.id));
     let permalink = o.permalink.as_deref().and_then(nonempty).or_else(|| parent.and_then(|p| p.permalink.as_deref()).and_then(nonempty));
     if let Some(link) = permalink {
-        let url = if ctx.shop.utm_disabled { Url::parse(link) } else { url_with_utm(link, &ctx.shop.utm) };
+        let url = if ctx.shop.utm_disabled { Url::parse(link) } else { url_with_utm(link, &ctx.shop.utm, &ctx.utm_query) };
         match url {
             Ok(u) => item.url = Some(u),
             Err(e) => notes.push(Issue::warning("url", "invalid_url", format!("store permalink not usable: {}", e.message))),

@@ -120,49 +120,96 @@ pub fn html_to_text(html: &str) -> String {
     collapse_whitespace(&decoded)
 }
 
+/// Byte classes for [`collapse_whitespace`]: ASCII word byte, ASCII separator (whitespace or control),
+/// line break, non-ASCII (decoded as a char).
+const WORD: u8 = 0;
+const SEP: u8 = 1;
+const NL: u8 = 2;
+const WIDE: u8 = 3;
+const CLASS: [u8; 256] = {
+    let mut t = [WIDE; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c == b'\n' || c == b'\r' {
+            NL
+        } else if c.is_ascii_whitespace() || c == 0x0b || c.is_ascii_control() {
+            SEP
+        } else {
+            WORD
+        };
+        b += 1;
+    }
+    t
+};
+
 /// Collapse runs of whitespace (including no-break spaces) to one space per line, trim lines, drop empty lines.
 /// Control characters (other than the line breaks) are separators too: they are invalid in XML and invisible
 /// everywhere else.
 pub fn collapse_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    collapse_whitespace_into(s, &mut out);
+    out
+}
+
+/// [`collapse_whitespace`] appending to `out` (which must be empty: the first word starts no line break).
+fn collapse_whitespace_into(s: &str, out: &mut String) {
     let bytes = s.as_bytes();
+    let n = bytes.len();
     // true at the start of every line (after '\n' or '\r'), until its first word
     let mut line_fresh = true;
-    let mut word_start: Option<usize> = None;
     let mut i = 0;
-    let end_word = |out: &mut String, start: Option<usize>, end: usize, line_fresh: &mut bool| {
-        if let Some(st) = start {
-            if *line_fresh {
-                if !out.is_empty() {
-                    out.push('\n');
+    while i < n {
+        // separators and line breaks before the next word
+        let mut width = 0;
+        while i < n {
+            match CLASS[bytes[i] as usize] {
+                WORD => break,
+                SEP => i += 1,
+                NL => {
+                    line_fresh = true;
+                    i += 1;
                 }
-                *line_fresh = false;
-            } else {
-                out.push(' ');
+                _ => {
+                    let c = s[i..].chars().next().unwrap_or(' ');
+                    if c.is_whitespace() || c == '\u{a0}' || c.is_control() {
+                        i += c.len_utf8();
+                    } else {
+                        width = c.len_utf8();
+                        break;
+                    }
+                }
             }
-            out.push_str(&s[st..end]);
         }
-    };
-    while i < bytes.len() {
-        let b = bytes[i];
-        let (width, newline, sep) = if b < 0x80 {
-            (1, b == b'\n' || b == b'\r', b.is_ascii_whitespace() || b == 0x0b || b.is_ascii_control())
+        if i >= n {
+            break;
+        }
+        // a word: up to the next separator or line break
+        let start = i;
+        i += width.max(1);
+        while i < n {
+            match CLASS[bytes[i] as usize] {
+                WORD => i += 1,
+                WIDE => {
+                    let c = s[i..].chars().next().unwrap_or(' ');
+                    if c.is_whitespace() || c == '\u{a0}' || c.is_control() {
+                        break;
+                    }
+                    i += c.len_utf8();
+                }
+                _ => break,
+            }
+        }
+        if line_fresh {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            line_fresh = false;
         } else {
-            let c = s[i..].chars().next().unwrap_or(' ');
-            (c.len_utf8(), false, c.is_whitespace() || c == '\u{a0}' || c.is_control())
-        };
-        if newline || sep {
-            end_word(&mut out, word_start.take(), i, &mut line_fresh);
-            if newline {
-                line_fresh = true;
-            }
-        } else if word_start.is_none() {
-            word_start = Some(i);
+            out.push(' ');
         }
-        i += width;
+        out.push_str(&s[start..i]);
     }
-    end_word(&mut out, word_start.take(), bytes.len(), &mut line_fresh);
-    out
 }
 
 /// Cut `s` to at most `max` characters, on a word boundary when one lies in the last third, never inside

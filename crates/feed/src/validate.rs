@@ -45,13 +45,13 @@ pub const MAX_LENGTHS: &[(&str, usize)] = &[
 
 /// Whether a GTIN check digit is right (GTIN-8/12/13/14, digits only).
 pub fn gtin_check_digit_ok(gtin: &str) -> bool {
-    let digits: Vec<u32> = gtin.chars().filter_map(|c| c.to_digit(10)).collect();
-    if digits.len() != gtin.len() || digits.len() < 2 {
+    let b = gtin.as_bytes();
+    if b.len() < 2 || !b.iter().all(u8::is_ascii_digit) {
         return false;
     }
-    let (body, check) = digits.split_at(digits.len() - 1);
-    let sum: u32 = body.iter().rev().enumerate().map(|(i, d)| if i % 2 == 0 { d * 3 } else { *d }).sum();
-    (10 - sum % 10) % 10 == check[0]
+    let (body, check) = b.split_at(b.len() - 1);
+    let sum: u64 = body.iter().rev().enumerate().map(|(i, d)| u64::from(d - b'0') * if i % 2 == 0 { 3 } else { 1 }).sum();
+    (10 - sum % 10) % 10 == u64::from(check[0] - b'0')
 }
 
 /// Text whose letters are all upper case (at least 4 letters), e.g. "MEN'S RUNNING SHOES".
@@ -75,13 +75,21 @@ pub fn looks_like_html(s: &str) -> bool {
     let b = s.as_bytes();
     // a tag start counts when a '>' follows it somewhere
     if let Some(last_gt) = b.iter().rposition(|c| *c == b'>') {
-        for (i, w) in b[..last_gt].windows(2).enumerate() {
-            if w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!') && i < last_gt {
-                return true;
+        // a '<' at i with b[i + 1] before last_gt (the windows of b[..last_gt])
+        let head = &b[..last_gt];
+        let mut from = 0;
+        while let Some(k) = head[from..].iter().position(|c| *c == b'<') {
+            let i = from + k;
+            match head.get(i + 1) {
+                Some(n) if n.is_ascii_alphabetic() || *n == b'/' || *n == b'!' => return true,
+                Some(_) => from = i + 1,
+                None => break,
             }
         }
     }
-    s.contains('&') && ["&amp;", "&nbsp;", "&lt;", "&gt;", "&quot;", "&#"].iter().any(|e| s.contains(e))
+    let Some(amp) = b.iter().position(|c| *c == b'&') else { return false };
+    let s = &s[amp..];
+    ["&amp;", "&nbsp;", "&lt;", "&gt;", "&quot;", "&#"].iter().any(|e| s.contains(e))
 }
 
 /// Required fields of a profile with their identities (looked up once).

@@ -44,8 +44,51 @@ pub trait WriteValue {
 
 /// A JSON string literal, escaped as serde_json escapes it.
 pub fn write_json_str(out: &mut Vec<u8>, s: &str) {
-    // writing into a Vec cannot fail
-    let _ = serde_json::to_writer(&mut *out, s);
+    let b = s.as_bytes();
+    out.reserve(b.len() + 2);
+    out.push(b'"');
+    let mut start = 0;
+    let mut i = 0;
+    while i < b.len() {
+        // eight bytes at a time while none needs escaping (no control byte, '"' or '\\')
+        while i + 8 <= b.len() {
+            let x = u64::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7]]);
+            const LO: u64 = 0x0101_0101_0101_0101;
+            const HI: u64 = 0x8080_8080_8080_8080;
+            let zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
+            let special = (x.wrapping_sub(LO * 0x20) & !x & HI) | zero(x ^ (LO * u64::from(b'"'))) | zero(x ^ (LO * u64::from(b'\\')));
+            if special != 0 {
+                break;
+            }
+            i += 8;
+        }
+        if i >= b.len() {
+            break;
+        }
+        let c = b[i];
+        if c >= 0x20 && c != b'"' && c != b'\\' {
+            i += 1;
+            continue;
+        }
+        out.extend_from_slice(&b[start..i]);
+        match c {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(c >> 4) as usize], HEX[(c & 0xf) as usize]]);
+            }
+        }
+        i += 1;
+        start = i;
+    }
+    out.extend_from_slice(&b[start..]);
+    out.push(b'"');
 }
 
 /// A JSON string literal of text that needs no escaping (digits, ASCII letters, `.`, `-`, space).
@@ -114,9 +157,60 @@ impl WriteValue for i64 {
     }
 }
 
+/// Decimal digits of a non-negative amount as `Display` writes it with at least `min_scale` fraction digits
+/// (rust_decimal pads with zeros up to the precision). `None` for negative amounts or more fraction digits
+/// than `min_scale` when `exact` (the caller falls back to `Display`).
+fn push_decimal(out: &mut Vec<u8>, d: &Decimal, frac: Option<u32>) -> bool {
+    if d.is_sign_negative() {
+        return false;
+    }
+    let scale = d.scale();
+    let frac = match frac {
+        Some(f) if f < scale => return false,
+        Some(f) => f,
+        None => scale,
+    };
+    let mut m = d.mantissa() as u128;
+    for _ in scale..frac {
+        m *= 10;
+    }
+    let mut digits = [0u8; 40];
+    let mut n = 0;
+    loop {
+        digits[n] = b'0' + (m % 10) as u8;
+        m /= 10;
+        n += 1;
+        if m == 0 {
+            break;
+        }
+    }
+    let frac = frac as usize;
+    while n < frac + 1 {
+        digits[n] = b'0';
+        n += 1;
+    }
+    for k in (frac..n).rev() {
+        out.push(digits[k]);
+    }
+    if frac > 0 {
+        out.push(b'.');
+        for k in (0..frac).rev() {
+            out.push(digits[k]);
+        }
+    }
+    true
+}
+
 impl WriteValue for Decimal {
     fn write_json(&self, out: &mut Vec<u8>) {
-        write_plain_json(out, self.normalize());
+        let d = self.normalize();
+        out.push(b'"');
+        if !push_decimal(out, &d, None) {
+            out.pop();
+            write_plain_json(out, d);
+            return;
+        }
+        out.push(b'"');
     }
     fn write_text(&self, out: &mut String) {
         write_plain_text(out, self.normalize());
@@ -125,7 +219,15 @@ impl WriteValue for Decimal {
 
 impl WriteValue for Money {
     fn write_json(&self, out: &mut Vec<u8>) {
-        write_plain_json(out, self);
+        out.push(b'"');
+        if !push_decimal(out, &self.amount, Some(self.currency.minor_units())) {
+            out.pop();
+            write_plain_json(out, self);
+            return;
+        }
+        out.push(b' ');
+        out.extend_from_slice(&self.currency.0);
+        out.push(b'"');
     }
     fn write_text(&self, out: &mut String) {
         write_plain_text(out, self);
@@ -306,15 +408,22 @@ impl FieldValue for Decimal {
 }
 
 /// An ISO 4217 currency code with known minor units.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Currency([u8; 3]);
+/// (The minor units are cached from the code table; `Debug` shows the code bytes only, as before.)
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Currency([u8; 3], u8);
+
+impl fmt::Debug for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Currency").field(&self.0).finish()
+    }
+}
 
 impl Currency {
     pub fn new(code: &str) -> Result<Self, ValueError> {
         match codes::currency_minor_units(code) {
-            Some(_) => {
+            Some(minor) => {
                 let b = code.as_bytes();
-                Ok(Currency([b[0], b[1], b[2]]))
+                Ok(Currency([b[0], b[1], b[2]], minor))
             }
             None => Err(ValueError::new(
                 "invalid_currency",
@@ -326,7 +435,8 @@ impl Currency {
         std::str::from_utf8(&self.0).unwrap_or("XXX")
     }
     pub fn minor_units(&self) -> u32 {
-        codes::currency_minor_units(self.code()).unwrap_or(2) as u32
+        // looked up once in `new` (a currency is only built from a known code)
+        self.1 as u32
     }
 }
 
@@ -498,9 +608,52 @@ impl FieldValue for CountryList {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Url(Arc<str>);
 
+/// Whether `s` is an absolute http(s) URL that the `url` crate certainly accepts without full parsing:
+/// `http://` or `https://`, a lower-case ASCII domain name (labels of `a-z`, `0-9` and inner single hyphens,
+/// the last label starting with a letter, so no IPv4 or punycode processing applies), no user info or port,
+/// then only printable ASCII other than `\\`. Returns the length of `scheme://host`; `None` means "parse it".
+pub(crate) fn simple_http_url(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let host_start = if b.starts_with(b"https://") {
+        8
+    } else if b.starts_with(b"http://") {
+        7
+    } else {
+        return None;
+    };
+    let host_end = b[host_start..].iter().position(|c| matches!(c, b'/' | b'?' | b'#')).map_or(b.len(), |k| host_start + k);
+    let host = &b[host_start..host_end];
+    if host.is_empty() || host.len() > 253 {
+        return None;
+    }
+    let mut last_label_start = 0;
+    for label in host.split(|c| *c == b'.') {
+        if label.is_empty()
+            || label.len() > 63
+            || label[0] == b'-'
+            || label[label.len() - 1] == b'-'
+            || !label.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+            || label.windows(2).any(|w| w == b"--")
+        {
+            return None;
+        }
+        last_label_start = label[0];
+    }
+    if !last_label_start.is_ascii_lowercase() {
+        return None;
+    }
+    if !b[host_end..].iter().all(|c| (0x21..=0x7e).contains(c) && *c != b'\\') {
+        return None;
+    }
+    Some(host_end)
+}
+
 impl Url {
     pub fn parse(s: &str) -> Result<Self, ValueError> {
         let s = s.trim();
+        if simple_http_url(s).is_some() {
+            return Ok(Url(s.into()));
+        }
         match url::Url::parse(s) {
             Ok(u) if (u.scheme() == "https" || u.scheme() == "http") && u.host_str().is_some_and(|h| !h.is_empty()) => {
                 Ok(Url(s.into()))
@@ -839,6 +992,60 @@ impl FieldValue for ReviewList {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    proptest::proptest! {
+        #[test]
+        fn json_strings_escape_as_serde_json_does(s in "(\\PC|[\\x00-\\x1f\\x7f\"\\\\]|\\u{a0}|\\u{2028}|abcdefgh){0,60}") {
+            let mut fast = Vec::new();
+            write_json_str(&mut fast, &s);
+            proptest::prop_assert_eq!(String::from_utf8(fast).unwrap(), serde_json::to_string(&s).unwrap());
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn decimals_and_prices_write_as_display_does(m in proptest::num::i64::ANY, scale in 0u32..12, cur in 0usize..4) {
+            let d = Decimal::new(m, scale);
+            let mut fast = Vec::new();
+            d.write_json(&mut fast);
+            proptest::prop_assert_eq!(String::from_utf8(fast).unwrap(), format!("\"{}\"", d.normalize()));
+            let c = Currency::new(["USD", "JPY", "KWD", "CLF"][cur]).unwrap();
+            for money in [Money { amount: d, currency: c }, Money::new(d, c), Money::new(d.abs(), c)] {
+                let mut fast = Vec::new();
+                money.write_json(&mut fast);
+                proptest::prop_assert_eq!(String::from_utf8(fast).unwrap(), format!("\"{money}\""));
+            }
+        }
+
+        #[test]
+        fn simple_urls_are_urls(s in "(https?://)?([a-z0-9]|-|\\.|[A-Z]|:|@|_|xn--){0,20}(/|\\?|#|[ -~]|ü){0,20}") {
+            if simple_http_url(&s).is_some() {
+                let u = url::Url::parse(&s);
+                proptest::prop_assert!(u.as_ref().is_ok_and(|u| u.host_str().is_some_and(|h| !h.is_empty())), "{s}: {u:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn simple_url_check() {
+        for ok in ["https://store.example/a/b?c=1#d", "http://a", "https://a-b.c1.example", "https://x.y/%zz{}|^`\"<>"] {
+            assert!(simple_http_url(ok).is_some(), "{ok}");
+            assert!(url::Url::parse(ok).is_ok(), "{ok}");
+        }
+        for parse in ["https://1.2.3.4/", "https://a.123/", "https://xn--nxasmq6b.example/", "https://a..b/", "https://a-.b/", "https://A.b/",
+            "https://a.b:443/", "https://u@a.b/", "https://a.b\\x", "https://a.b/ x", "https://a.b/ü", "ftp://a.b/", "https://", "https://a.b.", "https://a.0x1f/"] {
+            assert!(simple_http_url(parse).is_none(), "{parse}");
+        }
+    }
+
+    #[test]
+    fn json_string_escapes() {
+        for s in ["", "plain", "a\"b\\c\nd\re\tf\u{8}g\u{c}h\u{0}i\u{1f}j\u{7f}k", "0123456789abcdef\"", "ü\u{2028}😀\\"] {
+            let mut fast = Vec::new();
+            write_json_str(&mut fast, s);
+            assert_eq!(String::from_utf8(fast).unwrap(), serde_json::to_string(s).unwrap());
+        }
+    }
 
     #[test]
     fn money_formats_in_minor_units() {
