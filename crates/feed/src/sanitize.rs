@@ -158,6 +158,8 @@ fn collapse_whitespace_into(s: &str, out: &mut String) {
     let n = bytes.len();
     // true at the start of every line (after '\n' or '\r'), until its first word
     let mut line_fresh = true;
+    // words not yet appended: `s[span_start..span_end]` (empty before the first word)
+    let (mut span_start, mut span_end) = (0, 0);
     let mut i = 0;
     while i < n {
         // separators and line breaks before the next word
@@ -200,6 +202,13 @@ fn collapse_whitespace_into(s: &str, out: &mut String) {
                 _ => break,
             }
         }
+        // a word that follows the previous one after exactly one ASCII space on the same line extends the
+        // pending span of input copied as it is
+        if !line_fresh && span_end + 1 == start && bytes[span_end] == b' ' {
+            span_end = i;
+            continue;
+        }
+        out.push_str(&s[span_start..span_end]);
         if line_fresh {
             if !out.is_empty() {
                 out.push('\n');
@@ -208,8 +217,10 @@ fn collapse_whitespace_into(s: &str, out: &mut String) {
         } else {
             out.push(' ');
         }
-        out.push_str(&s[start..i]);
+        span_start = start;
+        span_end = i;
     }
+    out.push_str(&s[span_start..span_end]);
 }
 
 /// Cut `s` to at most `max` characters, on a word boundary when one lies in the last third, never inside

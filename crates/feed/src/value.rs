@@ -52,7 +52,9 @@ pub fn write_json_str(out: &mut Vec<u8>, s: &str) {
     while i < b.len() {
         // eight bytes at a time while none needs escaping (no control byte, '"' or '\\')
         while i + 8 <= b.len() {
-            let x = u64::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7]]);
+            let mut word = [0u8; 8];
+            word.copy_from_slice(&b[i..i + 8]);
+            let x = u64::from_le_bytes(word);
             const LO: u64 = 0x0101_0101_0101_0101;
             const HI: u64 = 0x8080_8080_8080_8080;
             let zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
@@ -642,7 +644,8 @@ pub(crate) fn simple_http_url(s: &str) -> Option<usize> {
     if !last_label_start.is_ascii_lowercase() {
         return None;
     }
-    if !b[host_end..].iter().all(|c| (0x21..=0x7e).contains(c) && *c != b'\\') {
+    // (no early exit: the loop vectorises)
+    if !b[host_end..].iter().fold(true, |ok, c| ok & ((0x21..=0x7e).contains(c) & (*c != b'\\'))) {
         return None;
     }
     Some(host_end)
@@ -674,6 +677,10 @@ impl Url {
             }
         }
         Url::parse(u.as_str())
+    }
+    /// A URL the caller has already checked (see [`simple_http_url`]).
+    pub(crate) fn from_checked(s: String) -> Self {
+        Url(s.into())
     }
     pub fn as_str(&self) -> &str {
         &self.0
