@@ -142,3 +142,16 @@ pub async fn ping(db: &DatabaseConnection) -> Result<(), DbError> {
 pub fn is_unique_violation(err: &DbErr) -> bool {
     matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
 }
+
+/// Starts a transaction that will write. On SQLite it is `BEGIN IMMEDIATE`: the write lock is taken (waiting
+/// up to the busy timeout) before the first read, so a transaction that reads and then writes cannot fail with
+/// `SQLITE_BUSY` when another connection committed in between (a deferred transaction's read snapshot cannot be
+/// upgraded to a write then, and SQLite answers at once without waiting). PostgreSQL ignores the mode.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    use sea_orm::TransactionTrait;
+    db.begin_with_options(sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}
