@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use crate::issue::Issue;
 use crate::item::FeedItem;
 use crate::record::*;
-use crate::sanitize::{clean_description, clean_description_of_text, clean_title, html_to_text};
+use crate::sanitize::{clean_description, clean_description_of_text_owned, clean_title, html_to_text};
 use crate::validate::gtin_check_digit_ok;
 use crate::value::*;
 
@@ -136,10 +136,7 @@ pub fn availability_of(s: StockStatus) -> Availability {
 }
 
 fn weight_unit(u: &str) -> String {
-    match u.to_ascii_lowercase().as_str() {
-        "lbs" | "lb" => "lb".into(),
-        other => other.to_string(),
-    }
+    if u.eq_ignore_ascii_case("lbs") || u.eq_ignore_ascii_case("lb") { "lb".into() } else { u.to_ascii_lowercase() }
 }
 
 fn attr_kind(name: &str, slug: &str) -> Option<&'static str> {
@@ -388,13 +385,20 @@ pub fn map_record(rec: &CatalogRecord, ctx: &MapContext) -> Mapped {
                 d.push_str(&k.join(", "));
                 clean_description(&d)
             }
-            None => clean_description_of_text(&d),
+            None => clean_description_of_text_owned(d),
         };
         if d.is_empty() { None } else { Some(d) }
     };
     let (has_ai, has_manual) = (!a.is_empty(), !m.is_empty());
     let shared_desc: std::cell::OnceCell<Option<String>> = std::cell::OnceCell::new();
-    let finish = |mut item: FeedItem, own_desc: &str, notes: &mut Vec<Issue>| -> FeedItem {
+    // the store description's text, moved (not copied) into the shared description
+    let desc_text = std::cell::Cell::new(Some(desc_text));
+    let shared_text = || match desc_text.take() {
+        Some(t) if std::ptr::eq(description, p.offer.description.as_str()) => t,
+        _ => html_to_text(description),
+    };
+    // `single`: the record's only item (takes the shared description instead of a copy)
+    let finish = |mut item: FeedItem, own_desc: &str, single: bool, notes: &mut Vec<Issue>| -> FeedItem {
         // overrides: AI then manual, for every overridable field
         let title = item.title.take();
         if has_ai {
@@ -405,14 +409,11 @@ pub fn map_record(rec: &CatalogRecord, ctx: &MapContext) -> Mapped {
         }
         item.title = title;
         let own = if overridden_desc { String::new() } else { html_to_text(own_desc) };
-        item.description = if own.is_empty() {
+        item.description = if own.is_empty() && single {
+            describe(shared_text())
+        } else if own.is_empty() {
             // every item without a text of its own gets the same description: build it once per record
-            shared_desc
-                .get_or_init(|| {
-                    let text = if std::ptr::eq(description, p.offer.description.as_str()) { desc_text.clone() } else { html_to_text(description) };
-                    describe(text)
-                })
-                .clone()
+            shared_desc.get_or_init(|| describe(shared_text())).clone()
         } else {
             describe(own)
         };
@@ -423,7 +424,7 @@ pub fn map_record(rec: &CatalogRecord, ctx: &MapContext) -> Mapped {
     };
 
     if p.kind != ProductKind::Variable {
-        let mut item = base.clone();
+        let mut item = base;
         offer_fields(&mut item, &p.offer, None, ctx, &mut out.notes);
         item.title = Some(title.clone());
         item.listing_has_variations = Some(false);
@@ -434,7 +435,7 @@ pub fn map_record(rec: &CatalogRecord, ctx: &MapContext) -> Mapped {
         if p.kind == ProductKind::External {
             item.is_eligible_checkout = Some(false);
         }
-        let item = finish(item, "", &mut out.notes);
+        let item = finish(item, "", true, &mut out.notes);
         out.items.push(item);
         return out;
     }
@@ -484,7 +485,7 @@ pub fn map_record(rec: &CatalogRecord, ctx: &MapContext) -> Mapped {
         if !extra.is_empty() {
             item.additional_image_urls = Some(UrlList(extra));
         }
-        let item = finish(item, &v.offer.description, &mut out.notes);
+        let item = finish(item, &v.offer.description, false, &mut out.notes);
         out.items.push(item);
     }
     if out.items.is_empty() {

@@ -64,7 +64,7 @@ const TH: u128 = key("th");
 pub fn html_to_text(html: &str) -> String {
     if !html.as_bytes().contains(&b'<') {
         // no markup: only entities and the whitespace rules apply
-        return collapse_whitespace(&html_escape::decode_html_entities(html));
+        return collapse_whitespace(&decode_entities(html));
     }
     let mut raw = String::with_capacity(html.len());
     let mut rest = html;
@@ -116,8 +116,33 @@ pub fn html_to_text(html: &str) -> String {
         }
     }
     raw.push_str(rest);
-    let decoded = html_escape::decode_html_entities(&raw);
+    let decoded = decode_entities(&raw);
     collapse_whitespace(&decoded)
+}
+
+/// Whether `html_escape::decode_html_entities` could change `s`: it decodes only `&` + name or `#` number +
+/// `;` with no other `&` or `;` between, and every name and number is ASCII alphanumeric (after the `#`).
+/// `false` is certain; `true` means "decode it".
+fn may_have_entity(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut from = 0;
+    while let Some(k) = s[from..].find('&') {
+        let start = from + k + 1;
+        let mut j = start;
+        while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'#') {
+            j += 1;
+        }
+        if j > start && j < b.len() && b[j] == b';' {
+            return true;
+        }
+        from = start;
+    }
+    false
+}
+
+/// `html_escape::decode_html_entities`, skipped when it certainly changes nothing.
+fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
+    if may_have_entity(s) { html_escape::decode_html_entities(s) } else { std::borrow::Cow::Borrowed(s) }
 }
 
 /// Byte classes for [`collapse_whitespace`]: ASCII word byte, ASCII separator (whitespace or control),
@@ -281,16 +306,31 @@ pub fn recase_all_caps(title: &str) -> String {
 
 /// Title pipeline: HTML to text on one line, re-cased when all caps, cut to 150 characters.
 pub fn clean_title(s: &str) -> String {
-    let t = html_to_text(s).replace('\n', " ");
+    let mut t = html_to_text(s);
+    if t.contains('\n') {
+        t = t.replace('\n', " ");
+    }
+    if t.len() <= TITLE_MAX && !crate::validate::is_all_caps(&t) {
+        // nothing to re-case or cut
+        return t;
+    }
     truncate_words(&recase_all_caps(&t), TITLE_MAX)
 }
 
 /// [`clean_description`] of text that [`html_to_text`] produced (so already collapsed): the second HTML pass
 /// is skipped when it would change nothing (no `<`, no entity left), which is the common case.
 pub fn clean_description_of_text(t: &str) -> String {
-    let unchanged = !t.as_bytes().contains(&b'<')
-        && (!t.as_bytes().contains(&b'&') || matches!(html_escape::decode_html_entities(t), std::borrow::Cow::Borrowed(_)));
+    let unchanged = !t.as_bytes().contains(&b'<') && matches!(decode_entities(t), std::borrow::Cow::Borrowed(_));
     if unchanged { truncate_words(t, DESCRIPTION_MAX) } else { clean_description(t) }
+}
+
+/// [`clean_description_of_text`] taking the text by value (returned as it is when nothing changes).
+pub fn clean_description_of_text_owned(t: String) -> String {
+    let unchanged = !t.as_bytes().contains(&b'<') && matches!(decode_entities(&t), std::borrow::Cow::Borrowed(_));
+    if unchanged && t.len() <= DESCRIPTION_MAX {
+        return t;
+    }
+    clean_description_of_text(&t)
 }
 
 /// Description pipeline: HTML to text, cut to 5000 characters.
@@ -445,12 +485,24 @@ mod tests {
 
     proptest! {
         #[test]
+        fn entity_precheck_is_conservative(s in "(&|;|#|x|X|&amp;|&deg;|&#65;|&#x41;|&#;|&x;|&nbsp|amp|lt|[a-z0-9]|&&|\\PC){0,40}") {
+            if !may_have_entity(&s) {
+                prop_assert!(matches!(html_escape::decode_html_entities(&s), std::borrow::Cow::Borrowed(_)), "{:?}", s);
+            }
+        }
+
+        #[test]
         fn fast_sanitising_matches_reference(s in "(<p>|</p>|<li>|<br/>|<script>x</script>|<ScRiPt>|</SCRIPT >|<b|<figcaptionfigcaptionxx>|</STYLE>|<style>|&amp;|&nbsp;|&#8211;|&lt;i&gt;|<!--|-->|\\u{a0}|\\u{85}|\\u{2028}|[ \\t\\r\\n\\x0b\\x0c\\x00\\x7f]|\\PC){0,80}") {
             prop_assert_eq!(collapse_whitespace(&s), reference::collapse_whitespace(&s));
             prop_assert_eq!(html_to_text(&s), reference::html_to_text(&s));
             let once = html_to_text(&s);
             prop_assert_eq!(html_to_text(&once), reference::html_to_text(&once));
             prop_assert_eq!(clean_description_of_text(&once), clean_description(&once));
+            if !may_have_entity(&s) {
+                prop_assert!(matches!(html_escape::decode_html_entities(&s), std::borrow::Cow::Borrowed(_)));
+            }
+            prop_assert_eq!(clean_description_of_text_owned(once.clone()), clean_description(&once));
+            prop_assert_eq!(clean_title(&s), truncate_words(&recase_all_caps(&html_to_text(&s).replace('\n', " ")), TITLE_MAX));
         }
     }
 

@@ -74,7 +74,9 @@ pub fn is_all_caps(s: &str) -> bool {
 pub fn looks_like_html(s: &str) -> bool {
     let b = s.as_bytes();
     // a tag start counts when a '>' follows it somewhere
-    if let Some(last_gt) = b.iter().rposition(|c| *c == b'>') {
+    if !b.contains(&b'<') {
+        // (memchr) no tag start at all: the common case for plain text
+    } else if let Some(last_gt) = b.iter().rposition(|c| *c == b'>') {
         // a '<' at i with b[i + 1] before last_gt (the windows of b[..last_gt])
         let head = &b[..last_gt];
         let mut from = 0;
@@ -87,9 +89,16 @@ pub fn looks_like_html(s: &str) -> bool {
             }
         }
     }
-    let Some(amp) = b.iter().position(|c| *c == b'&') else { return false };
-    let s = &s[amp..];
-    ["&amp;", "&nbsp;", "&lt;", "&gt;", "&quot;", "&#"].iter().any(|e| s.contains(e))
+    // every pattern starts with '&': look only where one does
+    let mut from = 0;
+    while let Some(k) = s[from..].find('&') {
+        let rest = &b[from + k..];
+        if [&b"&amp;"[..], b"&nbsp;", b"&lt;", b"&gt;", b"&quot;", b"&#"].iter().any(|e| rest.starts_with(e)) {
+            return true;
+        }
+        from += k + 1;
+    }
+    false
 }
 
 /// Required fields of a profile with their identities (looked up once).

@@ -234,3 +234,23 @@ fn parse_codes_come_from_values() {
     names.dedup();
     assert_eq!(names.len(), CODES.len());
 }
+
+/// `looks_like_html` before the speed work (the fast one must agree).
+fn looks_like_html_reference(s: &str) -> bool {
+    let b = s.as_bytes();
+    if let Some(last_gt) = b.iter().rposition(|c| *c == b'>') {
+        for (i, w) in b[..last_gt].windows(2).enumerate() {
+            if w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!') && i < last_gt {
+                return true;
+            }
+        }
+    }
+    s.contains('&') && ["&amp;", "&nbsp;", "&lt;", "&gt;", "&quot;", "&#"].iter().any(|e| s.contains(e))
+}
+
+proptest::proptest! {
+    #[test]
+    fn fast_html_detection_matches_reference(s in "(<|>|</|<!|<a|&|&amp;|&amp|&nbsp;|&lt;|&gt;|&quot;|&#|#|;|a|b| |\\PC){0,30}") {
+        proptest::prop_assert_eq!(looks_like_html(&s), looks_like_html_reference(&s), "{:?}", s);
+    }
+}
