@@ -22,7 +22,7 @@ use productsynch_db::ids;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 
@@ -394,7 +394,7 @@ impl AccountService {
             created_at: now,
             updated_at: now,
         };
-        let txn = self.db().begin().await?;
+        let txn = productsynch_db::begin_write(self.db()).await?;
         if let Err(e) = user.clone().into_active_model().insert(&txn).await {
             return Err(if productsynch_db::is_unique_violation(&e) { email_taken() } else { e.into() });
         }
@@ -426,7 +426,7 @@ impl AccountService {
                 return Err(Error::Unauthorized("invalid_credentials"));
             }
         };
-        let txn = self.db().begin().await?;
+        let txn = productsynch_db::begin_write(self.db()).await?;
         let (session, _) = self.new_session(&txn, &user, None, client).await?;
         audit(&txn, Some(&user.id), "auth.login", client, None).await?;
         txn.commit().await?;
@@ -458,7 +458,7 @@ impl AccountService {
         let Some(user) = users::Entity::find_by_id(row.user_id.clone()).one(self.db()).await? else {
             return Err(Error::Unauthorized("invalid_token"));
         };
-        let txn = self.db().begin().await?;
+        let txn = productsynch_db::begin_write(self.db()).await?;
         let (session, new_id) = self.new_session(&txn, &user, Some(row.family_id.clone()), client).await?;
         // Guarded update: only one concurrent refresh of the same token can win.
         let res = refresh_tokens::Entity::update_many()
@@ -561,7 +561,7 @@ impl AccountService {
             password_changed = true;
         }
         am.updated_at = Set(now);
-        let txn = self.db().begin().await?;
+        let txn = productsynch_db::begin_write(self.db()).await?;
         let updated = am.update(&txn).await?;
         if password_changed {
             revoke_where(&txn, refresh_tokens::Column::UserId.eq(user_id), "password_changed").await?;
@@ -631,7 +631,7 @@ impl AccountService {
 
     /// Consumes a verification token. Invalid, used or expired → `Unauthorized("invalid_token")`.
     pub async fn verify_email(&self, token: &str) -> Result<UserView> {
-        let txn = self.db().begin().await?;
+        let txn = productsynch_db::begin_write(self.db()).await?;
         let row = consume_email_token(&txn, token, EmailTokenKind::VerifyEmail).await?;
         let user = users::Entity::find_by_id(row.user_id.clone()).one(&txn).await?.ok_or(Error::Unauthorized("invalid_token"))?;
         if user.email != row.email {
@@ -686,7 +686,7 @@ impl AccountService {
             return Err(Error::Validation(errors));
         }
         let hash = hash_password(new_password.to_owned()).await?;
-        let txn = self.db().begin().await?;
+        let txn = productsynch_db::begin_write(self.db()).await?;
         let row = consume_email_token(&txn, token, EmailTokenKind::ResetPassword).await?;
         let user = users::Entity::find_by_id(row.user_id.clone()).one(&txn).await?.ok_or(Error::Unauthorized("invalid_token"))?;
         let now = Utc::now();

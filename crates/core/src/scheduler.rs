@@ -12,7 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 use productsynch_db::entities::schedule_runs;
 use productsynch_db::ids;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait};
+use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
 use tokio_util::sync::CancellationToken;
 
 use crate::error::{Error, Result};
@@ -84,7 +84,7 @@ impl Scheduler {
             .into_iter()
             .find(|d| d.name == name)
             .ok_or_else(|| Error::Internal(anyhow::anyhow!("no schedule named {name}")))?;
-        let txn = self.inner.db.begin().await?;
+        let txn = productsynch_db::begin_write(&self.inner.db).await?;
         let run_id = ids::new_id(ids::SCHEDULE_RUN);
         let inserted = schedule_runs::Entity::insert(schedule_runs::ActiveModel {
             id: Set(run_id.clone()),

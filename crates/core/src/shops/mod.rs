@@ -736,8 +736,7 @@ pub async fn disconnect(app: &App, shop: shops::Model) -> Result<()> {
 
 async fn delete_shop_data(app: &App, shop_id: &str) -> Result<()> {
     use productsynch_db::entities::{feed_files, jobs, product_analytics, product_variants, products, shop_analytics, sync_batches, webhook_events};
-    use sea_orm::TransactionTrait;
-    let txn = app.db().begin().await?;
+    let txn = productsynch_db::begin_write(app.db()).await?;
     product_variants::Entity::delete_many().filter(product_variants::Column::ShopId.eq(shop_id)).exec(&txn).await?;
     crate::sync::entities::product_manual_fields::Entity::delete_many()
         .filter(crate::sync::entities::product_manual_fields::Column::ShopId.eq(shop_id))

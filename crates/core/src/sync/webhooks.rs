@@ -8,7 +8,7 @@ use productsynch_db::entities::{SyncStatus, SyncType, products, shops, sync_batc
 use productsynch_db::ids;
 use productsynch_woo::webhooks::{Delivery, parse_delivery};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use serde_json::json;
 
 use super::engine::{self, Counts, Fetched};
@@ -64,7 +64,7 @@ pub async fn receive(app: &App, shop_id: &str, headers: &reqwest::header::Header
         received_at: Set(now),
         processed_at: Set(None),
     };
-    let txn = app.db().begin().await?;
+    let txn = productsynch_db::begin_write(app.db()).await?;
     let inserted = match webhook_events::Entity::insert(am)
         .on_conflict(OnConflict::columns([webhook_events::Column::ShopId, webhook_events::Column::DeliveryId]).do_nothing().to_owned())
         .exec_without_returning(&txn)
@@ -160,7 +160,7 @@ async fn process(app: &App, shop: &shops::Model, ev: &webhook_events::Model) -> 
     if counts.created + counts.updated + counts.deleted > 0 {
         let now = Utc::now();
         // The batch and its counts in one transaction, so the history shows what the event changed.
-        let txn = app.db().begin().await?;
+        let txn = productsynch_db::begin_write(app.db()).await?;
         let batch = sync_batches::ActiveModel {
             id: Set(ids::new_id(ids::BATCH)),
             shop_id: Set(shop.id.clone()),
