@@ -12,8 +12,8 @@ use productsynch_core::accounts::{ClientInfo, RegisterInput};
 use productsynch_core::products::{ProductQuery, list};
 use productsynch_core::{App, Config};
 use productsynch_db::entities::{products, shops};
-use sea_orm::sea_query::{Query, SimpleExpr};
-use sea_orm::{ConnectionTrait, EntityTrait, TransactionTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query, SimpleExpr};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
 use serde_json::json;
 
 #[tokio::main]
@@ -89,7 +89,7 @@ async fn main() -> anyhow::Result<()> {
             products::Column::CreatedAt,
             products::Column::UpdatedAt,
         ]);
-        for i in start..(start + 200).min(n) {
+        for i in start..std::cmp::Ord::min(start + 200, n) {
             let title = format!("Product {i} {}", ["Shirt", "Mug", "Poster", "Lamp", "Chair"][(i % 5) as usize]);
             let images = json!([
                 {"id": i * 10, "src": format!("https://bench.example/img/{i}-1.jpg"), "name": format!("{i}-1"), "alt": title},
@@ -148,7 +148,15 @@ async fn main() -> anyhow::Result<()> {
         ("sort=-price", ProductQuery { sort: Some("-price".into()), ..Default::default() }),
         ("sort=createdAt", ProductQuery { sort: Some("createdAt".into()), ..Default::default() }),
         ("search=mug 12", ProductQuery { search: Some("mug".into()), page: Some(12), ..Default::default() }),
+        ("search=mug (20% match), page 1", ProductQuery { search: Some("mug".into()), ..Default::default() }),
+        ("search=\"product 4242\" (rare, 11 match)", ProductQuery { search: Some("product 4242".into()), ..Default::default() }),
+        ("search=sku-9876 (SKU, 11 match)", ProductQuery { search: Some("sku-9876".into()), ..Default::default() }),
+        ("search=zzz (no match)", ProductQuery { search: Some("zzz".into()), ..Default::default() }),
+        ("search=mu (2 chars)", ProductQuery { search: Some("mu".into()), ..Default::default() }),
+        ("search=mug & status=SYNCED", ProductQuery { search: Some("mug".into()), status: Some("SYNCED".into()), ..Default::default() }),
         ("category=category-7", ProductQuery { category: Some("category-7".into()), ..Default::default() }),
+        ("category=Category 7 (name) page 20", ProductQuery { category: Some("Category 7".into()), page: Some(20), ..Default::default() }),
+        ("category=category-7 & search=lamp", ProductQuery { category: Some("category-7".into()), search: Some("lamp".into()), ..Default::default() }),
     ];
     for (name, q) in cases {
         let first = list(&app, &shop, &q).await?; // warm-up (and sanity)
@@ -158,6 +166,46 @@ async fn main() -> anyhow::Result<()> {
         }
         let ms = t.elapsed().as_secs_f64() * 1000.0 / iters as f64;
         println!("  {name:<42} {ms:>9.2} ms/call  (total {}, {} rows)", first.pagination.total, first.products.len());
+    }
+
+    // The same search / category filters as they were before migration 000071 (LIKE scans of the products
+    // table: count + page), for a before/after comparison on the same data.
+    println!("  before 000071 (LIKE scans of products, count + page 1):");
+    let like = |t: &str| format!("%{}%", t.to_lowercase());
+    let search_scan = |t: &str| {
+        Condition::any()
+            .add(Expr::expr(Func::lower(Expr::col(products::Column::WooTitle))).like(like(t)))
+            .add(Expr::expr(Func::lower(Expr::col(products::Column::WooSku))).like(like(t)))
+            .add(Expr::expr(Func::lower(Expr::col(products::Column::ManualTitle))).like(like(t)))
+    };
+    let cat_scan =
+        |c: &str| Condition::all().add(Expr::expr(Func::lower(Expr::col(products::Column::WooCategories).cast_as("text"))).like(format!("%\"{}\"%", c.to_lowercase())));
+    let legacy: Vec<(&str, Condition)> = vec![
+        ("search=mug", search_scan("mug")),
+        ("search=product 4242", search_scan("product 4242")),
+        ("search=mu", search_scan("mu")),
+        ("category=category-7", cat_scan("category-7")),
+    ];
+    for (name, cond) in legacy {
+        let cond = Condition::all().add(products::Column::ShopId.eq(&shop_id)).add(cond);
+        let t = Instant::now();
+        let mut total = 0;
+        for _ in 0..iters {
+            total = products::Entity::find().filter(cond.clone()).count(app.db()).await?;
+            let rows = products::Entity::find()
+                .select_only()
+                .columns([products::Column::Id, products::Column::WooTitle, products::Column::FeedTitle, products::Column::Status, products::Column::UpdatedAt])
+                .filter(cond.clone())
+                .order_by_desc(products::Column::UpdatedAt)
+                .order_by_desc(products::Column::Id)
+                .limit(50)
+                .into_tuple::<(String, String, Option<String>, String, chrono::DateTime<Utc>)>()
+                .all(app.db())
+                .await?;
+            std::hint::black_box(rows);
+        }
+        let ms = t.elapsed().as_secs_f64() * 1000.0 / iters as f64;
+        println!("  {name:<42} {ms:>9.2} ms/call  (total {total})");
     }
     Ok(())
 }

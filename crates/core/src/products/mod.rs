@@ -5,9 +5,9 @@ pub mod feed;
 
 use chrono::Utc;
 use productsynch_db::entities::{ProductStatus, SyncStatus, product_variants, products, shops, webhook_events};
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, LikeExpr, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseBackend, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     Set,
 };
 use serde::{Deserialize, Serialize};
@@ -187,16 +187,98 @@ fn parse_enum<T: for<'de> Deserialize<'de>>(field: &str, v: &str) -> Result<T> {
         .map_err(|_| Error::invalid(field, "invalid_value", &format!("Unknown {field} {v:?}.")))
 }
 
-fn filter_condition(shop_id: &str, q: &ProductQuery) -> Result<Condition> {
-    let mut c = Condition::all().add(products::Column::ShopId.eq(shop_id));
-    if let Some(s) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let pat = format!("%{}%", s.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        c = c.add(
+/// `LIKE` pattern matching `term` as a literal substring (with `ESCAPE '\\'`).
+fn like_contains(term: &str) -> LikeExpr {
+    LikeExpr::new(format!("%{}%", term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))).escape('\\')
+}
+
+/// The search filter: `term` (trimmed, non-empty) as a substring of the WooCommerce title, the SKU or the manual
+/// title, case-insensitive. Served by indexes from migration `m20261128_000071_product_search_index`:
+/// PostgreSQL: the `pg_trgm` GIN indexes on `lower(col)` serve the `lower(col) LIKE '%term%'` conditions (3+
+/// characters). SQLite: the trigram FTS5 table `product_search_fts` answers a quoted phrase (3+ characters; the
+/// trigram tokenizer folds case); shorter terms scan the narrow `product_search` copy instead of the products.
+fn search_condition(backend: DatabaseBackend, shop_id: &str, term: &str, walk: bool) -> Condition {
+    let lower = term.to_lowercase();
+    if backend != DatabaseBackend::Sqlite {
+        return Condition::any()
+            .add(Expr::expr(Func::lower(Expr::col(products::Column::WooTitle))).like(like_contains(&lower)))
+            .add(Expr::expr(Func::lower(Expr::col(products::Column::WooSku))).like(like_contains(&lower)))
+            .add(Expr::expr(Func::lower(Expr::col(products::Column::ManualTitle))).like(like_contains(&lower)));
+    }
+    let ps = || Alias::new("product_search");
+    let mut sub = Query::select();
+    sub.column(Alias::new("product_id")).from(ps()).and_where(Expr::col(Alias::new("shop_id")).eq(shop_id));
+    if term.chars().count() >= 3 {
+        // An FTS5 phrase: the whole term between double quotes (inner quotes doubled), so its operators and
+        // punctuation (`AND`, `*`, `-`, `:`…) are plain text; with the trigram tokenizer a phrase is a substring.
+        let phrase = format!("\"{}\"", term.replace('"', "\"\""));
+        sub.and_where(Expr::cust_with_values("id IN (SELECT rowid FROM product_search_fts WHERE product_search_fts MATCH ?)", [phrase]));
+    } else {
+        // SQLite's LIKE already ignores ASCII case (and `lower()` only folds ASCII): no `lower(col)`, which costs
+        // more than the scan itself.
+        let col = |c: &str| Expr::col(Alias::new(c));
+        sub.cond_where(
             Condition::any()
-                .add(Expr::expr(Func::lower(Expr::col(products::Column::WooTitle))).like(pat.clone()))
-                .add(Expr::expr(Func::lower(Expr::col(products::Column::WooSku))).like(pat.clone()))
-                .add(Expr::expr(Func::lower(Expr::col(products::Column::ManualTitle))).like(pat)),
+                .add(col("woo_title").like(like_contains(&lower)))
+                .add(col("woo_sku").like(like_contains(&lower)))
+                .add(col("manual_title").like(like_contains(&lower))),
         );
+    }
+    Condition::all().add(product_id_expr(walk).in_subquery(sub.take()))
+}
+
+/// `products.id` for an `IN (subquery)` filter. `walk` (SQLite) writes it `+products.id`, which keeps the planner
+/// from driving the query from the subquery's ids through the primary key (each a lookup of a wide row, to sort
+/// them): it walks the `(shop_id, <sort col>, id)` index in order instead and probes the subquery's ids, which is
+/// far cheaper when the matches are many and the page is early (see `list`).
+fn product_id_expr(walk: bool) -> Expr {
+    if walk { Expr::cust("+\"products\".\"id\"") } else { Expr::col((products::Entity, products::Column::Id)) }
+}
+
+/// The category filter: a category of the product whose slug or name equals `cat`, case-insensitive, through
+/// the `product_categories` rows (kept current from `woo_categories` by triggers; both sides folded by the
+/// database's `lower()`).
+fn category_condition(shop_id: &str, cat: &str, walk: bool) -> Condition {
+    let col = |c: &str| Expr::col(Alias::new(c));
+    let mut sub = Query::select();
+    sub.column(Alias::new("product_id"))
+        .from(Alias::new("product_categories"))
+        .and_where(col("shop_id").eq(shop_id))
+        .cond_where(
+            Condition::any()
+                .add(col("slug").eq(Func::lower(Expr::val(cat))))
+                .add(col("name_lower").eq(Func::lower(Expr::val(cat)))),
+        );
+    Condition::all().add(product_id_expr(walk).in_subquery(sub.take()))
+}
+
+fn search_term(q: &ProductQuery) -> Option<&str> {
+    q.search.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn category_term(q: &ProductQuery) -> Option<&str> {
+    q.category.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Whether the query filters through a shop-scoped `products.id IN (subquery)` (category; search on SQLite).
+fn has_id_subquery(backend: DatabaseBackend, q: &ProductQuery) -> bool {
+    category_term(q).is_some() || (backend == DatabaseBackend::Sqlite && search_term(q).is_some())
+}
+
+fn filter_condition(backend: DatabaseBackend, shop_id: &str, q: &ProductQuery) -> Result<Condition> {
+    filter_condition_with(backend, shop_id, q, true, false)
+}
+
+/// The filters of `q`. `scope_shop: false` leaves out `products.shop_id = ?` (only valid when
+/// [`has_id_subquery`]: the subqueries are scoped to the shop), so a count is answered from the primary key index
+/// without reading the (wide) rows; `walk`: see [`product_id_expr`].
+fn filter_condition_with(backend: DatabaseBackend, shop_id: &str, q: &ProductQuery, scope_shop: bool, walk: bool) -> Result<Condition> {
+    let mut c = Condition::all();
+    if scope_shop {
+        c = c.add(products::Column::ShopId.eq(shop_id));
+    }
+    if let Some(s) = search_term(q) {
+        c = c.add(search_condition(backend, shop_id, s, walk));
     }
     if let Some(s) = &q.status {
         c = c.add(products::Column::Status.eq(parse_enum::<ProductStatus>("status", s)?));
@@ -216,10 +298,8 @@ fn filter_condition(shop_id: &str, q: &ProductQuery) -> Result<Condition> {
     if let Some(b) = q.has_overrides {
         c = c.add(products::Column::ManualOverride.eq(b));
     }
-    if let Some(cat) = q.category.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        // Stored as JSON text: match the quoted name or slug.
-        let pat = format!("%\"{}\"%", cat.to_lowercase().replace('%', "").replace('"', ""));
-        c = c.add(Expr::expr(Func::lower(Expr::col(products::Column::WooCategories).cast_as("text"))).like(pat));
+    if let Some(cat) = category_term(q) {
+        c = c.add(category_condition(shop_id, cat, walk));
     }
     Ok(c)
 }
@@ -234,8 +314,13 @@ pub async fn list(app: &App, shop: &shops::Model, q: &ProductQuery) -> Result<Pr
     if page == 0 || page > 1_000_000 {
         return Err(Error::invalid("page", "out_of_range", "page starts at 1."));
     }
-    let cond = filter_condition(&shop.id, q)?;
-    let total = products::Entity::find().filter(cond.clone()).count(app.db()).await?;
+    let backend = app.db().get_database_backend();
+    let indexed = has_id_subquery(backend, q);
+    let total = products::Entity::find().filter(filter_condition_with(backend, &shop.id, q, !indexed, false)?).count(app.db()).await?;
+    // Many matches and an early page: walk the sort index and probe the matches (SQLite; see `product_id_expr`).
+    // Few matches (a rare search term) or a deep page: fetch the matches by id and sort them.
+    let walk = indexed && backend == DatabaseBackend::Sqlite && total >= 2_000 && page.saturating_mul(limit) <= total / 4;
+    let cond = filter_condition_with(backend, &shop.id, q, true, walk)?;
     let (col, desc) = match q.sort.as_deref().unwrap_or("-updatedAt") {
         s => {
             let (name, desc) = match s.strip_prefix('-') {
@@ -575,7 +660,7 @@ pub struct BulkJob {
     pub request: BulkRequest,
 }
 
-fn bulk_condition(shop: &shops::Model, req: &BulkRequest) -> Result<Condition> {
+fn bulk_condition(backend: DatabaseBackend, shop: &shops::Model, req: &BulkRequest) -> Result<Condition> {
     if !BULK_ACTIONS.contains(&req.action.as_str()) {
         return Err(Error::invalid("action", "invalid_value", &format!("Unknown action {:?}; one of {}.", req.action, BULK_ACTIONS.join(", "))));
     }
@@ -586,7 +671,7 @@ fn bulk_condition(shop: &shops::Model, req: &BulkRequest) -> Result<Condition> {
             }
             Condition::all().add(products::Column::Id.is_in(ids.clone()))
         }
-        (None, Some(f)) => filter_condition(&shop.id, f)?,
+        (None, Some(f)) => filter_condition(backend, &shop.id, f)?,
         _ => return Err(Error::invalid("ids", "required", "Give either ids or filter.")),
     };
     Ok(cond.add(products::Column::ShopId.eq(&shop.id)))
@@ -595,7 +680,7 @@ fn bulk_condition(shop: &shops::Model, req: &BulkRequest) -> Result<Condition> {
 /// `POST /products/bulk`: validates the request, counts the products it matches, and applies it
 /// now (≤ [`BULK_INLINE_MAX`]) or queues a [`BULK_JOB`] owned by the shop's owner.
 pub async fn bulk(app: &App, shop: &shops::Model, req: BulkRequest) -> Result<BulkOutcome> {
-    let cond = bulk_condition(shop, &req)?;
+    let cond = bulk_condition(app.db().get_database_backend(), shop, &req)?;
     let matched = products::Entity::find().filter(cond).count(app.db()).await?;
     if matched > BULK_INLINE_MAX {
         let job = crate::jobs::NewJob::new(
@@ -625,7 +710,7 @@ pub async fn bulk_handler(ctx: crate::jobs::JobContext) -> crate::jobs::JobResul
 /// Applies a bulk request over every matching product in keyset pages of [`BULK_PAGE`] (never the
 /// whole selection in memory), one transaction per page; then queues the feed regeneration.
 pub async fn run_bulk(app: &App, shop: &shops::Model, req: &BulkRequest, ctx: Option<&crate::jobs::JobContext>) -> Result<u64> {
-    let cond = bulk_condition(shop, req)?;
+    let cond = bulk_condition(app.db().get_database_backend(), shop, req)?;
     let total = match ctx {
         Some(_) => Some(products::Entity::find().filter(cond.clone()).count(app.db()).await?),
         None => None,

@@ -9,6 +9,7 @@ mod m20261128_000003_platform;
 mod m20261128_000010_sync;
 mod m20261128_000060_delivery;
 mod m20261128_000070_product_list_indexes;
+mod m20261128_000071_product_search_index;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000010_sync::Migration),
             Box::new(m20261128_000060_delivery::Migration),
             Box::new(m20261128_000070_product_list_indexes::Migration),
+            Box::new(m20261128_000071_product_search_index::Migration),
         ]
     }
 }
