@@ -9,6 +9,8 @@
 #   CHECKS=not_a_server_error   or `all`
 #   BIN=target/debug/productsynch   binary to test (built when missing)
 #   SEED=…            reproduce a run
+#   FUZZ_REPORT=file  on failure, the failing cases and server errors are written there too (make test prints it
+#                     at the end of its summary, so a CI log's tail says what failed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -62,8 +64,8 @@ schemathesis run "$base/api/v1/openapi.json" \
   --workers 2 \
   --request-timeout 30 \
   ${SEED:+--seed "$SEED"} \
-  --no-color
-status=$?
+  --no-color 2>&1 | tee "$work/schemathesis.log"
+status=${PIPESTATUS[0]}
 set -e
 if grep -q '"level":"ERROR"' "$work/server.log"; then
   echo "server logged errors:"
@@ -74,5 +76,13 @@ if ! kill -0 "$pid" 2>/dev/null; then
   echo "the server died during the run"
   tail -50 "$work/server.log"
   status=1
+fi
+if [ "$status" != 0 ] && [ -n "${FUZZ_REPORT:-}" ]; then
+  {
+    echo "schemathesis exit $status; $(grep -E '^(Seed:|  *[0-9]+ generated)' "$work/schemathesis.log" | tr '\n' ' ')"
+    sed -n '/= FAILURES =/,/= SUMMARY =/p' "$work/schemathesis.log" | head -60 || true
+    grep -E 'ERRORS|Error|error:' "$work/schemathesis.log" | head -10 || true
+    grep '"level":"ERROR"' "$work/server.log" | head -10 || true
+  } >"$FUZZ_REPORT"
 fi
 exit "$status"

@@ -95,7 +95,8 @@ rm -f "$log"
 if [ "${FUZZ:-1}" != 0 ]; then
   echo "== schemathesis (bounded) against /api/v1/openapi.json"
   t0=$(date +%s)
-  MAX_EXAMPLES=${FUZZ_MAX_EXAMPLES:-15} MAX_TIME=${FUZZ_MAX_TIME:-60} bash scripts/fuzz-api.sh
+  fuzz_report=$(mktemp)
+  FUZZ_REPORT=$fuzz_report MAX_EXAMPLES=${FUZZ_MAX_EXAMPLES:-15} MAX_TIME=${FUZZ_MAX_TIME:-60} bash scripts/fuzz-api.sh
   fz=$?
   record "schemathesis (bounded)" "$([ "$fz" = 0 ] && echo ok || echo FAIL)" "$(( $(date +%s) - t0 ))"
 fi
@@ -118,6 +119,10 @@ echo "  Rust tests: ${rust_passed:-0} passed, ${rust_failed:-0} failed, ${rust_i
 if [ -n "${failing_tests:-}" ]; then
   echo "  failing tests:"
   echo "$failing_tests" | sed 's/^/    /'
+fi
+if [ -s "${fuzz_report:-}" ]; then
+  echo "  schemathesis failures:"
+  sed 's/^/    /' "$fuzz_report"
 fi
 echo "  total time: $(( $(date +%s) - started ))s"
 echo "==================================================="

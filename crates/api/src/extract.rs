@@ -46,8 +46,18 @@ where
     }
 }
 
-/// Deserialize JSON, naming the offending field in the error.
+/// Deserialize a JSON object body, naming the offending field in the error. Every request body of this API is an
+/// object; serde would also take a struct from an array (`[null, null]`), so anything else is refused first.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') | None => {}
+        Some(_) if serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_err() => {
+            return Err(ApiError::BadRequest { detail: "The body is not valid JSON.".into(), errors: vec![] });
+        }
+        Some(_) => {
+            return Err(ApiError::Validation(vec![FieldError::new("body", "invalid_type", "The body must be a JSON object.")]));
+        }
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(de) {
         Ok(v) => Ok(v),
@@ -170,5 +180,13 @@ mod tests {
     #[test]
     fn syntax_error_is_bad_request() {
         assert!(matches!(parse_json::<Body>(b"{not json"), Err(ApiError::BadRequest { .. })));
+        assert!(matches!(parse_json::<Body>(b"[not json"), Err(ApiError::BadRequest { .. })));
+        // serde would build a struct from a sequence; the API only takes objects.
+        for body in [&b"[\"a@b.c\", null]"[..], b" [] ", b"5", b"\"x\"", b"null"] {
+            match parse_json::<Body>(body) {
+                Err(ApiError::Validation(errs)) => assert_eq!(errs[0].field, "body", "{body:?}"),
+                other => panic!("{body:?}: {other:?}"),
+            }
+        }
     }
 }
