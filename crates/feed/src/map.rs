@@ -140,13 +140,16 @@ fn weight_unit(u: &str) -> String {
 }
 
 fn attr_kind(name: &str, slug: &str) -> Option<&'static str> {
+    // compared ASCII-case-insensitively in place (same as lower-casing the ASCII letters first)
     for s in [slug, name] {
-        let s = s.trim().to_ascii_lowercase();
-        let s = s.strip_prefix("pa_").unwrap_or(&s);
-        match s {
-            "color" | "colour" | "farbe" | "couleur" => return Some("color"),
-            "size" | "größe" | "groesse" | "taille" => return Some("size"),
-            _ => {}
+        let s = s.trim();
+        let s = if s.len() >= 3 && s.as_bytes()[..3].eq_ignore_ascii_case(b"pa_") { &s[3..] } else { s };
+        let is = |w: &str| s.eq_ignore_ascii_case(w);
+        if is("color") || is("colour") || is("farbe") || is("couleur") {
+            return Some("color");
+        }
+        if is("size") || is("größe") || is("groesse") || is("taille") {
+            return Some("size");
         }
     }
     None

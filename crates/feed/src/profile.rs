@@ -252,6 +252,20 @@ impl Column {
     /// Append the text cell to `out`; `false` (nothing appended) when the cell is empty. Same text as [`Column::text`].
     pub fn text_into(&self, p: Profile, item: &FeedItem, out: &mut String) -> bool {
         match (self.kind, self.direct) {
+            (ColKind::Field("availability"), _) => match item.availability {
+                Some(a) => {
+                    out.push_str(availability_out(p, a));
+                    true
+                }
+                None => false,
+            },
+            (ColKind::Field("identifier_exists"), _) => match item.identifier_exists {
+                Some(b) => {
+                    out.push_str(if b { "yes" } else { "no" });
+                    true
+                }
+                None => false,
+            },
             (ColKind::Field(_), Some(id)) => match item.value_of(id) {
                 Some(v) => {
                     v.write_text(out);
@@ -294,6 +308,16 @@ pub fn write_json_object(p: Profile, item: &FeedItem, out: &mut Vec<u8>) {
                 first = false;
                 out.extend_from_slice(&c.json_key);
                 v.write_json(out);
+            }
+            None if matches!(c.kind, ColKind::Field("availability")) => {
+                // a fixed word: no text buffer needed
+                let Some(a) = item.availability else { continue };
+                if !first {
+                    out.push(b',');
+                }
+                first = false;
+                out.extend_from_slice(&c.json_key);
+                crate::value::write_json_str(out, availability_out(p, a));
             }
             None => {
                 text.clear();

@@ -68,7 +68,8 @@ pub fn html_to_text(html: &str) -> String {
     }
     let mut raw = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(lt) = rest.find('<') {
+    // (byte loops: tags are close together, a plain scan beats memchr's set-up)
+    while let Some(lt) = rest.bytes().position(|c| c == b'<') {
         raw.push_str(&rest[..lt]);
         let after = &rest[lt + 1..];
         // comments
@@ -85,7 +86,7 @@ pub fn html_to_text(html: &str) -> String {
             rest = after;
             continue;
         }
-        let Some(gt) = after.find('>') else {
+        let Some(gt) = after.bytes().position(|c| c == b'>') else {
             // unterminated tag: drop the remainder of the markup
             rest = "";
             break;

@@ -351,3 +351,13 @@ fn external_products_and_checkout_settings() {
     s.currency = "DOLLARS".into();
     assert!(matches!(MapContext::new(s, now()), Err(MapError::InvalidShop { field: "currency", .. })));
 }
+
+#[test]
+fn attribute_kinds_ignore_ascii_case_and_pa_prefix() {
+    assert_eq!(attr_kind("", "PA_Colour"), Some("color"));
+    assert_eq!(attr_kind("  Größe ", ""), Some("size"));
+    assert_eq!(attr_kind("GRÖSSE", ""), None, "only ASCII letters fold");
+    assert_eq!(attr_kind("Taille", "pa_x"), Some("size"));
+    assert_eq!(attr_kind("pa_", "pa"), None);
+    assert_eq!(attr_kind("Logo", "pa_logo"), None);
+}
