@@ -16,6 +16,7 @@
 pub mod entities;
 pub mod ids;
 pub mod migration;
+pub mod nodelay;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 
@@ -98,6 +99,19 @@ pub async fn connect_with(url: &str, settings: &ConnectSettings) -> Result<Datab
                 .busy_timeout(Duration::from_secs(10))
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
         });
+    }
+    if kind == DbKind::Postgres {
+        if let Some(port) = nodelay::tcp_port(url) {
+            opts.map_sqlx_postgres_pool_opts(move |o| {
+                o.after_connect(move |_conn, _meta| {
+                    Box::pin(async move {
+                        let n = nodelay::set_on_sockets_to(port);
+                        tracing::trace!(port, sockets = n, "TCP_NODELAY set on new database connections");
+                        Ok(())
+                    })
+                })
+            });
+        }
     }
     let db = Database::connect(opts).await?;
     tracing::debug!(backend = ?kind, "database connected");

@@ -42,7 +42,7 @@ async fn read_then_write(db: DatabaseConnection, immediate: bool) -> (Result<(),
     (a, b.await.unwrap())
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_write_transactions_do_not_fail_on_a_concurrent_commit() {
     // The premise: with a deferred BEGIN the reader-turned-writer loses at once.
     let t = TestDb::sqlite().await;
@@ -59,7 +59,7 @@ async fn sqlite_write_transactions_do_not_fail_on_a_concurrent_commit() {
     assert_eq!(count(&t.db).await, 2);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn begin_write_works_on_postgres() {
     let Some(t) = TestDb::postgres().await else { return };
     let (a, b) = read_then_write(t.db.clone(), true).await;
