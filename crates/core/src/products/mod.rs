@@ -754,7 +754,6 @@ pub async fn run_bulk(app: &App, shop: &shops::Model, req: &BulkRequest, ctx: Op
 
 /// One page of a bulk action in one transaction: the change, then the feed recompute of each product.
 async fn bulk_page(app: &App, shop: &shops::Model, fctx: &FeedContext, action: &str, ids: &[String]) -> Result<u64> {
-    use sea_orm::TransactionTrait;
     let rows = products::Entity::find()
         .filter(products::Column::ShopId.eq(&shop.id))
         .filter(products::Column::Id.is_in(ids.to_vec()))
@@ -777,7 +776,7 @@ async fn bulk_page(app: &App, shop: &shops::Model, fctx: &FeedContext, action: &
         .map(|m| (m.product_id, m.fields))
         .collect();
     let now = Utc::now();
-    let txn = app.db().begin().await?;
+    let txn = productsynch_db::begin_write(app.db()).await?;
     if action == "reset_overrides" {
         product_manual_fields::Entity::delete_many().filter(product_manual_fields::Column::ProductId.is_in(ids.to_vec())).exec(&txn).await?;
         extras.clear();

@@ -10,7 +10,7 @@ use productsynch_woo::model::{Product, Variation};
 use productsynch_woo::{Client, Malformed, Parsed};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect,
-    Set, TransactionTrait,
+    Set,
 };
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -92,7 +92,7 @@ pub struct Fetched {
 /// Upserts fetched products (one transaction), recomputing the feed of each changed one.
 /// `guard_older`: never overwrite a stored product with an older `date_modified` (webhooks).
 pub async fn upsert_products(app: &App, shop: &shops::Model, fctx: &FeedContext, fetched: Vec<Fetched>, guard_older: bool) -> Result<Counts> {
-    let txn = app.db().begin().await?;
+    let txn = productsynch_db::begin_write(app.db()).await?;
     let counts = upsert_products_in(app, &txn, shop, fctx, fetched, guard_older).await?;
     txn.commit().await?;
     Ok(counts)
@@ -620,7 +620,7 @@ async fn run_batch(
         };
         // The page's products, deletions and checkpoint commit together: a worker that dies at any
         // point leaves either the whole page done (and recorded) or none of it.
-        let txn = app.db().begin().await?;
+        let txn = productsynch_db::begin_write(app.db()).await?;
         let c = upsert_products_in(app, &txn, shop, &fctx, fetched, false).await.map_err(retry)?;
         counts.created += c.created;
         counts.updated += c.updated;
