@@ -4,6 +4,7 @@
 #
 # Environment (all optional):
 #   PG_HOST / PG_PORT / PG_USER / PG_ADMIN_DB   PostgreSQL to create the run's database in (127.0.0.1:5432, trust)
+#                                               (PG_ADMIN_DB: `test`, else `postgres` when `test` does not exist)
 #   TEST_REDIS_URL                              Redis for the shared rate-limit tests (redis://127.0.0.1:6379)
 #   FUZZ=0                                      skip the bounded schemathesis pass over the API
 set -uo pipefail
@@ -12,6 +13,8 @@ cd "$(dirname "$0")/.."
 PG_HOST=${PG_HOST:-127.0.0.1}
 PG_PORT=${PG_PORT:-5432}
 PG_USER=${PG_USER:-postgres}
+# `test` exists on this project's machines; a stock PostgreSQL only has `postgres` (picked below when `test` is absent).
+PG_ADMIN_DB_SET=${PG_ADMIN_DB:+1}
 PG_ADMIN_DB=${PG_ADMIN_DB:-test}
 export TEST_REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379}
 
@@ -28,12 +31,16 @@ psql_admin() { psql -X -q -v ON_ERROR_STOP=1 -h "$PG_HOST" -p "$PG_PORT" -U "$PG
 pg_up=0
 for i in $(seq 1 30); do
   if psql_admin -c 'select 1' >/dev/null 2>&1; then pg_up=1; break; fi
+  # the server answers but has no `test` database (a stock installation): use `postgres`
+  if [ -z "$PG_ADMIN_DB_SET" ] && PG_ADMIN_DB=postgres psql_admin -c 'select 1' >/dev/null 2>&1; then
+    PG_ADMIN_DB=postgres; pg_up=1; break
+  fi
   if [ "$i" = 1 ] && command -v pg_ctlcluster >/dev/null 2>&1; then
     pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start >/dev/null 2>&1 || true
   fi
   sleep 1
 done
-if [ "$pg_up" != 1 ]; then echo "PostgreSQL is not reachable on $PG_HOST:$PG_PORT (needed by make test)" >&2; exit 1; fi
+if [ "$pg_up" != 1 ]; then echo "PostgreSQL is not reachable on $PG_HOST:$PG_PORT (database $PG_ADMIN_DB; needed by make test)" >&2; exit 1; fi
 
 redis_host=$(echo "$TEST_REDIS_URL" | sed -E 's#^redis://([^:/]+).*#\1#')
 redis_port=$(echo "$TEST_REDIS_URL" | sed -E 's#^redis://[^:/]+:([0-9]+).*#\1#; t; s#.*#6379#')
