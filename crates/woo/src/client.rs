@@ -115,6 +115,26 @@ pub struct ClientConfig {
     pub user_agent: String,
     /// Accept invalid TLS certificates (never in production; for self-signed staging sites).
     pub danger_accept_invalid_certs: bool,
+    /// Applied last to the `reqwest::ClientBuilder` (default: none). The application uses it to
+    /// install its guard against server-side request forgery (a DNS resolver refusing private
+    /// addresses and a redirect policy re-checking every hop) without this crate knowing it.
+    pub http_hook: Option<HttpHook>,
+}
+
+/// A function that adjusts the HTTP client builder of a [`Client`] (see [`ClientConfig::http_hook`]).
+#[derive(Clone)]
+pub struct HttpHook(pub Arc<dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync>);
+
+impl HttpHook {
+    pub fn new(f: impl Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync + 'static) -> Self {
+        HttpHook(Arc::new(f))
+    }
+}
+
+impl std::fmt::Debug for HttpHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HttpHook(..)")
+    }
 }
 
 impl ClientConfig {
@@ -133,6 +153,7 @@ impl ClientConfig {
             budget: Budget::per_second(10),
             user_agent: format!("ProductSynch/{} (+woocommerce-connector)", env!("CARGO_PKG_VERSION")),
             danger_accept_invalid_certs: false,
+            http_hook: None,
         }
     }
 }
@@ -975,14 +996,17 @@ fn push_default(q: &mut Vec<(String, String)>, k: &str, v: &str) {
 }
 
 fn build_http(cfg: &ClientConfig) -> Result<reqwest::Client, Error> {
-    reqwest::Client::builder()
+    let b = reqwest::Client::builder()
         .timeout(cfg.timeout)
         .connect_timeout(cfg.connect_timeout)
         .user_agent(cfg.user_agent.clone())
         .pool_max_idle_per_host(cfg.concurrency.max(1) * 2)
-        .tls_danger_accept_invalid_certs(cfg.danger_accept_invalid_certs)
-        .build()
-        .map_err(|e| Error::Http(e.to_string()))
+        .tls_danger_accept_invalid_certs(cfg.danger_accept_invalid_certs);
+    let b = match &cfg.http_hook {
+        Some(hook) => (hook.0)(b),
+        None => b,
+    };
+    b.build().map_err(|e| Error::Http(e.to_string()))
 }
 
 /// The URL without credentials or signatures, for logs and errors.

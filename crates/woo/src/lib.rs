@@ -18,8 +18,8 @@ pub mod webhooks;
 
 pub use auth::{AuthMode, Credentials};
 pub use client::{
-    ApiRoot, AuthChoice, Budget, CatalogPage, Client, ClientConfig, ListQuery, Page, ProductWithVariations, RetryPolicy,
-    StoreInfo,
+    ApiRoot, AuthChoice, Budget, CatalogPage, Client, ClientConfig, HttpHook, ListQuery, Page, ProductWithVariations,
+    RetryPolicy, StoreInfo,
 };
 pub use error::Error;
 pub use model::{Malformed, Parsed};

@@ -237,10 +237,19 @@ async fn push_https(app: &App, row: &shop_delivery::Model, file: &feed_files::Mo
         remote_status: status,
         remote_response: body,
     };
+    // SSRF guard (unless ALLOW_PRIVATE_NETWORK): the endpoint is re-checked now (a literal address is
+    // not seen by the resolver), the client's resolver refuses private answers at connect time (DNS
+    // rebinding), and redirects are not followed at all.
+    let allow_private = app.config().allow_private_network;
+    crate::net::check_url(&endpoint, "https.endpoint", allow_private)
+        .await
+        .map_err(|e| {
+            let permanent = matches!(&e, Error::Validation(v) if v.iter().any(|f| f.code != "unresolvable_host"));
+            fail(format!("endpoint refused: {e}"), permanent, None, None)
+        })?;
     let (size, stream) = app.storage().get_stream(&file.storage_key).await.map_err(|e| fail(e.to_string(), false, None, None))?;
-    let client = reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(15))
-        .timeout(TRANSFER_TIMEOUT)
+    let builder = reqwest::Client::builder().connect_timeout(Duration::from_secs(15)).timeout(TRANSFER_TIMEOUT);
+    let client = crate::net::guard_builder(builder, allow_private)
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| fail(format!("http client: {e}"), false, None, None))?;
@@ -276,6 +285,7 @@ async fn push_sftp(app: &App, row: &shop_delivery::Model, file: &feed_files::Mod
     let target = SftpTarget {
         host: row.sftp_host.clone().ok_or_else(|| Failed::new("no SFTP host configured", true))?,
         port: row.sftp_port.and_then(|p| u16::try_from(p).ok()).unwrap_or(22),
+        addrs: Vec::new(),
         username: row.sftp_username.clone().unwrap_or_default(),
         password: decrypt(app, &row.sftp_password)?,
         private_key: decrypt(app, &row.sftp_private_key)?,
@@ -284,6 +294,18 @@ async fn push_sftp(app: &App, row: &shop_delivery::Model, file: &feed_files::Mod
         host_key_fingerprint: row.sftp_host_key_fingerprint.clone(),
     };
     let destination = format!("sftp://{}@{}:{}/{}/{}", target.username, target.host, target.port, target.directory.trim_matches('/'), target.file_name);
+    // SSRF guard (unless ALLOW_PRIVATE_NETWORK): resolve once, refuse private addresses, and connect
+    // to exactly the checked addresses.
+    let addrs = crate::net::resolve_checked(&target.host, target.port, "sftp.host", app.config().allow_private_network)
+        .await
+        .map_err(|e| Failed {
+            message: format!("SFTP host refused: {e}"),
+            permanent: matches!(&e, Error::Validation(v) if v.iter().any(|f| f.code != "unresolvable_host")),
+            destination: Some(destination.clone()),
+            remote_status: None,
+            remote_response: None,
+        })?;
+    let target = SftpTarget { addrs, ..target };
     let (_, stream) = app.storage().get_stream(&file.storage_key).await.map_err(|e| Failed::new(e.to_string(), false))?;
     match sftp::upload(&target, push_id, stream, TRANSFER_TIMEOUT).await {
         Ok(up) => Ok(Delivered {

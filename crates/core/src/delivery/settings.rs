@@ -2,8 +2,6 @@
 //! (encrypted with the [`Keyring`](crate::crypto::Keyring), never returned), and the hosted-URL
 //! token (random, stored as a SHA-256 hash for lookup plus an encrypted copy to show its owner).
 
-use std::net::IpAddr;
-
 use chrono::Utc;
 use productsynch_db::entities::shops;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
@@ -239,21 +237,6 @@ fn view_of(app: &App, row: &shop_delivery::Model) -> Result<DeliveryView> {
     })
 }
 
-/// Whether `host` is loopback / private / link-local (refused unless `ALLOW_PRIVATE_NETWORK`).
-pub fn is_private_host(host: &str) -> bool {
-    let h = host.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
-    if h == "localhost" || h.ends_with(".localhost") || h.ends_with(".local") || h.ends_with(".internal") {
-        return true;
-    }
-    match h.parse::<IpAddr>() {
-        Ok(IpAddr::V4(v4)) => v4.is_loopback() || v4.is_private() || v4.is_link_local() || v4.is_unspecified() || v4.is_broadcast(),
-        Ok(IpAddr::V6(v6)) => {
-            v6.is_loopback() || v6.is_unspecified() || (v6.segments()[0] & 0xfe00) == 0xfc00 || (v6.segments()[0] & 0xffc0) == 0xfe80
-        }
-        Err(_) => false,
-    }
-}
-
 fn valid_file_name(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 128
@@ -284,16 +267,19 @@ pub async fn save(app: &App, shop_id: &str, input: DeliveryInput) -> Result<Deli
     if let Some(h) = &input.https {
         match url::Url::parse(h.endpoint.trim()) {
             Ok(u) => {
-                let host = u.host_str().unwrap_or("");
                 let scheme_ok = u.scheme() == "https" || (u.scheme() == "http" && allow_private);
                 if !scheme_ok {
                     errs.push(FieldError::new("https.endpoint", "https_required", "the endpoint must be an https:// URL"));
-                } else if host.is_empty() || (!allow_private && is_private_host(host)) {
-                    errs.push(FieldError::new("https.endpoint", "private_address", "the endpoint must be a public host"));
                 } else if !u.username().is_empty() || u.password().is_some() {
                     errs.push(FieldError::new("https.endpoint", "invalid_url", "put credentials in https.token, not in the URL"));
                 } else {
-                    new.https_endpoint = Some(u.to_string());
+                    // SSRF guard: resolved now, refused when any address is private (unless ALLOW_PRIVATE_NETWORK);
+                    // checked again at every push.
+                    match crate::net::check_url(u.as_str(), "https.endpoint", allow_private).await {
+                        Ok(_) => new.https_endpoint = Some(u.to_string()),
+                        Err(Error::Validation(v)) => errs.extend(v),
+                        Err(e) => return Err(e),
+                    }
                 }
             }
             Err(_) => errs.push(FieldError::new("https.endpoint", "invalid_url", "the endpoint is not a valid URL")),
@@ -312,16 +298,22 @@ pub async fn save(app: &App, shop_id: &str, input: DeliveryInput) -> Result<Deli
     }
     if let Some(s) = &input.sftp {
         let host = s.host.trim();
-        if host.is_empty() || host.len() > 255 || host.chars().any(|c| c.is_whitespace() || c == '/' || c == '@') {
-            errs.push(FieldError::new("sftp.host", "invalid_host", "a host name or IP address is required"));
-        } else if !allow_private && is_private_host(host) {
-            errs.push(FieldError::new("sftp.host", "private_address", "the SFTP host must be a public host"));
-        } else {
-            new.sftp_host = Some(host.to_owned());
-        }
         match s.port {
             Some(0) => errs.push(FieldError::new("sftp.port", "out_of_range", "port must be 1-65535")),
             p => new.sftp_port = Some(i32::from(p.unwrap_or(22))),
+        }
+        if host.is_empty() || host.len() > 255 || host.chars().any(|c| c.is_whitespace() || c == '/' || c == '@') {
+            errs.push(FieldError::new("sftp.host", "invalid_host", "a host name or IP address is required"));
+        } else if !allow_private {
+            // SSRF guard: resolved now, refused when any address is private; checked again at every push.
+            let port = s.port.filter(|p| *p != 0).unwrap_or(22);
+            match crate::net::resolve_checked(host, port, "sftp.host", false).await {
+                Ok(_) => new.sftp_host = Some(host.to_owned()),
+                Err(Error::Validation(v)) => errs.extend(v),
+                Err(e) => return Err(e),
+            }
+        } else {
+            new.sftp_host = Some(host.to_owned());
         }
         let user = s.username.trim();
         if user.is_empty() || user.len() > 128 || user.chars().any(char::is_whitespace) {

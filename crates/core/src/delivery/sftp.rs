@@ -19,6 +19,9 @@ use russh_sftp::protocol::{FileAttributes, OpenFlags, Packet, StatusCode};
 pub struct SftpTarget {
     pub host: String,
     pub port: u16,
+    /// Addresses to connect to, already resolved and checked by the SSRF guard
+    /// ([`crate::net::resolve_checked`]); empty = resolve `host` at connect time.
+    pub addrs: Vec<std::net::SocketAddr>,
     pub username: String,
     pub password: Option<String>,
     /// OpenSSH private key text.
@@ -129,7 +132,11 @@ pub async fn upload(
         let seen = Arc::new(Mutex::new(None));
         let handler = Client { expected: target.host_key_fingerprint.clone(), seen: seen.clone() };
         let config = Arc::new(client::Config { inactivity_timeout: Some(timeout), ..Default::default() });
-        let connected = client::connect(config, (target.host.as_str(), target.port), handler).await;
+        let connected = if target.addrs.is_empty() {
+            client::connect(config, (target.host.as_str(), target.port), handler).await
+        } else {
+            client::connect(config, &target.addrs[..], handler).await
+        };
         let host_key = seen.lock().ok().and_then(|s| s.clone());
         let session = match connected {
             Ok(s) => s,

@@ -2,8 +2,6 @@
 //! hand, key verification, store settings, webhook registration, seller settings, disconnect and
 //! the hourly health check.
 
-use std::net::IpAddr;
-
 use chrono::{Duration, Utc};
 use productsynch_db::entities::{SyncStatus, SyncType, shops};
 use productsynch_db::ids;
@@ -153,46 +151,20 @@ pub fn normalize_store_url(input: &str) -> Result<Url> {
     Ok(u)
 }
 
-fn is_private(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            v4.is_private() || v4.is_loopback() || v4.is_link_local() || v4.is_unspecified() || v4.is_broadcast()
-                || v4.octets()[0] == 100 && (64..128).contains(&v4.octets()[1])
-        }
-        IpAddr::V6(v6) => {
-            v6.is_loopback() || v6.is_unspecified() || (v6.segments()[0] & 0xfe00) == 0xfc00 || (v6.segments()[0] & 0xffc0) == 0xfe80
-                || v6.to_ipv4_mapped().is_some_and(|v4| is_private(IpAddr::V4(v4)))
-        }
-    }
-}
-
-/// Refuses private, loopback and link-local destinations unless `ALLOW_PRIVATE_NETWORK`.
-pub async fn check_public(app: &App, url: &Url) -> Result<()> {
-    if app.config().allow_private_network {
-        return Ok(());
-    }
-    let host = url.host_str().unwrap_or_default().trim_matches(|c| c == '[' || c == ']').to_owned();
-    let port = url.port_or_known_default().unwrap_or(443);
-    let addrs: Vec<IpAddr> = match host.parse::<IpAddr>() {
-        Ok(ip) => vec![ip],
-        Err(_) => tokio::net::lookup_host((host.as_str(), port))
-            .await
-            .map_err(|_| Error::invalid("storeUrl", "unreachable", "The store's host name does not resolve."))?
-            .map(|a| a.ip())
-            .collect(),
-    };
-    if addrs.is_empty() || addrs.into_iter().any(is_private) {
-        return Err(Error::invalid("storeUrl", "private_address", "The store must be reachable on the public internet."));
-    }
-    Ok(())
+/// Refuses private, loopback, link-local (and the other ranges of [`crate::net`]) store
+/// addresses unless `ALLOW_PRIVATE_NETWORK`: the host is resolved and every address checked.
+async fn check_public(app: &App, url: &Url) -> Result<()> {
+    crate::net::check_url(url.as_str(), "storeUrl", app.config().allow_private_network).await.map(|_| ())
 }
 
 /// `GET /wp-json/` (or `?rest_route=/`) of the store: is it WooCommerce (`wc/v3`)? Returns (site name, pretty permalinks).
-pub async fn probe_store(url: &Url) -> Result<(String, bool)> {
-    let http = reqwest::Client::builder()
+/// The HTTP client is guarded ([`crate::net::guard_builder`]) unless `allow_private`: private DNS
+/// answers are refused at connect time and each redirect hop (at most 5) is re-checked.
+pub async fn probe_store(url: &Url, allow_private: bool) -> Result<(String, bool)> {
+    let builder = reqwest::Client::builder()
         .timeout(crate::sync::tuning().timeout.min(std::time::Duration::from_secs(20)))
-        .redirect(reqwest::redirect::Policy::limited(5))
-        .user_agent("ProductSynch (+woocommerce-connector)")
+        .user_agent("ProductSynch (+woocommerce-connector)");
+    let http = crate::net::guard_builder(builder, allow_private)
         .build()
         .map_err(|e| Error::Internal(anyhow::anyhow!(e)))?;
     let base = url.as_str().trim_end_matches('/').to_owned();
@@ -281,7 +253,7 @@ pub struct ConnectStart {
 pub async fn start_connect(app: &App, user_id: &str, store_url: &str, return_path: Option<&str>) -> Result<ConnectStart> {
     let url = normalize_store_url(store_url)?;
     check_public(app, &url).await?;
-    let (name, pretty) = probe_store(&url).await?;
+    let (name, pretty) = probe_store(&url, app.config().allow_private_network).await?;
     let shop = find_or_create(app, user_id, &url, &name).await?;
     let nonce = crate::crypto::random_token(24);
     let now = Utc::now();
@@ -365,7 +337,7 @@ pub async fn connect_with_keys(app: &App, user_id: &str, store_url: &str, consum
     if !errs.is_empty() {
         return Err(Error::Validation(errs));
     }
-    let (name, _) = probe_store(&url).await?;
+    let (name, _) = probe_store(&url, app.config().allow_private_network).await?;
     let shop = find_or_create(app, user_id, &url, &name).await?;
     connect_keys(app, shop, consumer_key.trim(), consumer_secret.trim(), "user").await
 }
@@ -373,7 +345,7 @@ pub async fn connect_with_keys(app: &App, user_id: &str, store_url: &str, consum
 /// Verifies keys against the store (read: discovery + settings; write: webhook registration), stores them
 /// encrypted, registers our webhooks and enqueues the initial FULL sync.
 pub async fn connect_keys(app: &App, shop: shops::Model, ck: &str, cs: &str, triggered_by: &str) -> Result<ShopView> {
-    let client = Client::connect(client_config(&shop.woo_store_url, ck, cs)).await.map_err(woo_error)?;
+    let client = Client::connect(client_config(&shop.woo_store_url, ck, cs, app.config().allow_private_network)).await.map_err(woo_error)?;
     let info = client.info().cloned();
     // Write permission is proven by registering the webhooks.
     let old = crate::sync::engine::connection(app, &shop.id).await?;
@@ -717,7 +689,7 @@ pub async fn disconnect(app: &App, shop: shops::Model) -> Result<()> {
         let ids: Vec<u64> = conn.webhook_ids.and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default();
         if !ids.is_empty() && !shop.woo_consumer_key.is_empty() {
             if let Ok(secret) = app.crypto().decrypt(&shop.woo_consumer_secret) {
-                let cfg = client_config(&shop.woo_store_url, &shop.woo_consumer_key, &secret);
+                let cfg = client_config(&shop.woo_store_url, &shop.woo_consumer_key, &secret, app.config().allow_private_network);
                 match Client::connect(cfg).await {
                     Ok(c) => {
                         for id in ids {

@@ -4,7 +4,7 @@ use std::sync::RwLock;
 use std::time::Duration;
 
 use productsynch_db::entities::shops;
-use productsynch_woo::{AuthChoice, Budget, Client, ClientConfig, Credentials, RetryPolicy};
+use productsynch_woo::{AuthChoice, Budget, Client, ClientConfig, Credentials, HttpHook, RetryPolicy};
 
 use crate::App;
 use crate::error::{Error, Result};
@@ -53,7 +53,11 @@ pub fn set_tuning(t: SyncTuning) {
     }
 }
 
-pub fn client_config(store_url: &str, ck: &str, cs: &str) -> ClientConfig {
+/// The client settings for a store. Unless `allow_private` (`ALLOW_PRIVATE_NETWORK`), the HTTP
+/// client carries the SSRF guard of [`crate::net`]: its DNS resolver refuses private, loopback and
+/// link-local answers (DNS rebinding after the URL was checked) and every redirect hop is
+/// re-checked.
+pub fn client_config(store_url: &str, ck: &str, cs: &str, allow_private: bool) -> ClientConfig {
     let t = tuning();
     let mut cfg = ClientConfig::new(store_url, Credentials::new(ck, cs));
     cfg.auth = AuthChoice::Auto;
@@ -63,6 +67,9 @@ pub fn client_config(store_url: &str, ck: &str, cs: &str) -> ClientConfig {
     cfg.connect_timeout = t.timeout.min(Duration::from_secs(10));
     cfg.retry = t.retry.clone();
     cfg.budget = Budget::per_second(t.requests_per_sec);
+    if !allow_private {
+        cfg.http_hook = Some(HttpHook::new(|b| crate::net::guard_builder(b, false)));
+    }
     cfg
 }
 
@@ -72,7 +79,13 @@ pub async fn client_for(app: &App, shop: &shops::Model) -> Result<Client> {
         .crypto()
         .decrypt(&shop.woo_consumer_secret)
         .map_err(|e| Error::Internal(anyhow::anyhow!("shop {} secret: {e}", shop.id)))?;
-    Client::connect(client_config(&shop.woo_store_url, &shop.woo_consumer_key, &secret)).await.map_err(woo_error)
+    let allow = app.config().allow_private_network;
+    // A literal address is not seen by the guarded resolver: check the URL's host itself too (names
+    // are checked by the resolver at every connection, so a DNS hiccup stays a retryable error).
+    if !allow && url::Url::parse(&shop.woo_store_url).ok().and_then(|u| u.host().map(|h| crate::net::is_forbidden_host(&h))).unwrap_or(false) {
+        return Err(Error::invalid("storeUrl", "private_address", "The store's address is private or local."));
+    }
+    Client::connect(client_config(&shop.woo_store_url, &shop.woo_consumer_key, &secret, allow)).await.map_err(woo_error)
 }
 
 /// A store error as a service error.
