@@ -130,11 +130,13 @@ async fn cleanup_handler(ctx: JobContext) -> JobResult {
 }
 
 impl App {
-    /// Key rotation: re-encrypts shop secrets (`woo_consumer_secret`, `woo_webhook_secret`,
-    /// `openai_token`) still written with a previous key under the primary key, so the old
-    /// key can be dropped from `ENCRYPTION_KEYS_PREVIOUS` afterwards. Runs in the daily cleanup.
-    /// Returns the number of shops updated.
+    /// Key rotation: re-encrypts every encrypted column still written with a previous key under
+    /// the primary key, so the old key can be dropped from `ENCRYPTION_KEYS_PREVIOUS` afterwards:
+    /// `shops.woo_consumer_secret`, `shops.woo_webhook_secret`, `shops.openai_token`, and
+    /// `shop_delivery.feed_token`, `.https_token`, `.sftp_password`, `.sftp_private_key`. Runs in
+    /// the daily cleanup. Returns the number of rows updated (shops and delivery settings).
     pub async fn reencrypt_secrets(&self) -> Result<u64> {
+        use crate::delivery::entities::shop_delivery;
         use productsynch_db::entities::shops;
         use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
         let ring = self.crypto();
@@ -168,6 +170,36 @@ impl App {
             }
             if let Some(v) = openai {
                 am.openai_token = Set(Some(v));
+            }
+            am.update(self.db()).await?;
+            updated += 1;
+        }
+        let opt = |v: &Option<String>| -> Result<Option<String>> {
+            match v {
+                Some(v) => rotate(v),
+                None => Ok(None),
+            }
+        };
+        for row in shop_delivery::Entity::find().all(self.db()).await? {
+            let feed_token = opt(&row.feed_token)?;
+            let https_token = opt(&row.https_token)?;
+            let sftp_password = opt(&row.sftp_password)?;
+            let sftp_private_key = opt(&row.sftp_private_key)?;
+            if feed_token.is_none() && https_token.is_none() && sftp_password.is_none() && sftp_private_key.is_none() {
+                continue;
+            }
+            let mut am = shop_delivery::ActiveModel { shop_id: Set(row.shop_id.clone()), ..Default::default() };
+            if let Some(v) = feed_token {
+                am.feed_token = Set(Some(v));
+            }
+            if let Some(v) = https_token {
+                am.https_token = Set(Some(v));
+            }
+            if let Some(v) = sftp_password {
+                am.sftp_password = Set(Some(v));
+            }
+            if let Some(v) = sftp_private_key {
+                am.sftp_private_key = Set(Some(v));
             }
             am.update(self.db()).await?;
             updated += 1;

@@ -121,11 +121,30 @@ both_backends!(key_rotation_reencrypts_shop_secrets, |db| async move {
     .insert(&db)
     .await
     .unwrap();
+    // Delivery settings with every encrypted column set, written with the old key.
+    let shop_id = shops::Entity::find().one(&db).await.unwrap().unwrap().id;
+    let hosted_url = productsynch_core::delivery::settings::view(&old_app, &shop_id).await.unwrap().hosted_url;
+    {
+        use productsynch_core::delivery::entities::shop_delivery;
+        let key = "-----BEGIN OPENSSH PRIVATE KEY-----\nnot-a-real-key\n-----END OPENSSH PRIVATE KEY-----";
+        shop_delivery::ActiveModel {
+            shop_id: Set(shop_id.clone()),
+            https_endpoint: Set(Some("https://feeds.example.com/in".into())),
+            https_token: Set(Some(old_app.crypto().encrypt("push-bearer"))),
+            sftp_host: Set(Some("sftp.example.com".into())),
+            sftp_password: Set(Some(old_app.crypto().encrypt("sftp-pw"))),
+            sftp_private_key: Set(Some(old_app.crypto().encrypt(key))),
+            ..Default::default()
+        }
+        .update(&db)
+        .await
+        .unwrap();
+    }
     let (new_app, _d2) = crate::app_with(&db, |c| {
         c.encryption_key = productsynch_core::config::Secret::new(new_key.clone());
         c.encryption_keys_previous = vec![productsynch_core::config::Secret::new(old_key.clone())];
     });
-    assert_eq!(new_app.reencrypt_secrets().await.unwrap(), 1);
+    assert_eq!(new_app.reencrypt_secrets().await.unwrap(), 2, "the shop row and its delivery row");
     assert_eq!(new_app.reencrypt_secrets().await.unwrap(), 0, "idempotent");
     let shop = shops::Entity::find().one(&db).await.unwrap().unwrap();
     assert_ne!(shop.woo_consumer_secret, env);
@@ -134,4 +153,16 @@ both_backends!(key_rotation_reencrypts_shop_secrets, |db| async move {
     let only_new = productsynch_core::crypto::Keyring::from_hex(&new_key, &[]).unwrap();
     assert_eq!(only_new.decrypt(&shop.woo_consumer_secret).unwrap(), "cs_secret");
     assert_eq!(only_new.decrypt(shop.openai_token.as_deref().unwrap()).unwrap(), "sk-openai");
+    let row = productsynch_core::delivery::settings::load(&new_app, &shop_id).await.unwrap().unwrap();
+    for (name, env, plain) in [
+        ("https_token", &row.https_token, "push-bearer"),
+        ("sftp_password", &row.sftp_password, "sftp-pw"),
+    ] {
+        assert_eq!(only_new.decrypt(env.as_deref().unwrap()).unwrap(), plain, "{name}");
+    }
+    assert!(only_new.decrypt(row.sftp_private_key.as_deref().unwrap()).unwrap().contains("not-a-real-key"));
+    assert!(only_new.decrypt(row.feed_token.as_deref().unwrap()).is_ok(), "feed_token");
+    // An app holding only the new key still shows the same hosted URL and delivers.
+    let (only_new_app, _d3) = crate::app_with(&db, |c| c.encryption_key = productsynch_core::config::Secret::new(new_key.clone()));
+    assert_eq!(productsynch_core::delivery::settings::view(&only_new_app, &shop_id).await.unwrap().hosted_url, hosted_url);
 });
