@@ -32,6 +32,8 @@ pub struct Opts {
     pub redis: Option<(String, String)>,
     pub public_url: Option<String>,
     pub body_limit: Option<usize>,
+    /// `ALLOW_PRIVATE_NETWORK` (true by default in tests, like `Config::for_tests`).
+    pub allow_private_network: bool,
 }
 
 impl Default for Opts {
@@ -45,6 +47,7 @@ impl Default for Opts {
             redis: None,
             public_url: None,
             body_limit: None,
+            allow_private_network: true,
         }
     }
 }
@@ -97,6 +100,7 @@ pub async fn spawn_on(
     if let Some(u) = &opts.public_url {
         config.public_url = u.parse().expect("public url");
     }
+    config.allow_private_network = opts.allow_private_network;
     if let Some((redis_url, _)) = &opts.redis {
         config.redis_url = Some(productsynch_core::config::Secret::new(redis_url.clone()));
     }

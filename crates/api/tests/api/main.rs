@@ -10,6 +10,7 @@ mod notifications;
 mod ops;
 mod ownership;
 mod rate_limits;
+mod ssrf;
 mod sync_ops;
 mod sync_stories;
 mod tls;
