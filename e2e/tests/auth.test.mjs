@@ -138,7 +138,8 @@ describe('accounts', () => {
       await page.getByRole('link', { name: 'Settings' }).click();
       await page.waitForURL(BASE_URL + '/settings');
       await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
-      await page.getByRole('table', { name: 'Active sessions' }).waitFor();
+      // The table shows placeholder rows until the sessions arrive: wait for this browser's row.
+      await page.getByRole('table', { name: 'Active sessions' }).getByText('This device').waitFor();
       await screenshot(page, 'settings', { fullPage: true });
 
       const name = page.getByLabel(/^Name/);

@@ -123,7 +123,8 @@ describe('a store, end to end', { skip: SIM_URL ? false : 'no simulated store (r
         return newest.includes('You') && newest.includes('Completed');
       }, { timeoutMs: 120_000 });
       await page.getByTestId('sync-last').getByText(/0 new, 0 updated, [1-9]\d* unchanged, 0 deleted, 0 failed/).waitFor();
-      await page.getByRole('table', { name: 'Feed preview' }).waitFor();
+      // The feed table has placeholder rows until the preview arrives (aria-busy until then).
+      await page.locator('table[aria-label="Feed preview"][aria-busy="false"] tbody tr').first().waitFor();
       // The download links serve the current feed with this browser's session.
       for (const [label, check] of [
         ['Download CSV', (body) => body.split('\n')[0].includes('title') && body.includes(newTitle)],

@@ -5,6 +5,15 @@ export function formatDateTime(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : dateTime.format(d);
 }
 
+const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+
+/** The date and the time of day apart (`['Nov 28, 2026', '10:00 AM']`), for a narrow two-line cell. */
+export function formatDateAndTime(iso: string): [string, string] {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? [iso, ''] : [dateOnly.format(d), timeOnly.format(d)];
+}
+
 /** "Chrome on Linux" from a user agent string; good enough to recognise one's own devices. */
 export function describeUserAgent(ua: string | null | undefined): string {
   if (!ua) return 'Unknown device';

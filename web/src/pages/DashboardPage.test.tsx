@@ -119,6 +119,33 @@ describe('DashboardPage', () => {
     expect(within(invalid).getByRole('link', { name: 'Review the products' })).toHaveAttribute('href', '/shops/shop_a/products?status=ERROR');
   });
 
+  it('shows the stores table with placeholder rows while the stores load', async () => {
+    let release: ((r: Response) => void) | null = null;
+    mockApi({
+      ...withShopsApi,
+      'GET /api/v1/shops': () =>
+        new Promise<Response>((resolve) => {
+          release = resolve;
+        }),
+      ...shopRoutes('shop_a'),
+      'GET /api/v1/shops/shop_a/products': () => json(200, { products: [], pagination: { page: 1, limit: 5, total: 0, totalPages: 0 } }),
+    });
+    renderDashboard();
+    const loading = await screen.findByRole('table', { name: 'Stores at a glance' });
+    expect(loading).toHaveAttribute('aria-busy', 'true');
+    expect(within(loading).getByRole('columnheader', { name: 'In feed' })).toBeInTheDocument();
+    expect(loading.querySelectorAll('tbody tr[data-skeleton]')).toHaveLength(2);
+    expect(within(loading).getAllByRole('row')).toHaveLength(1);
+
+    await waitFor(() => expect(release).not.toBeNull());
+    release!(json(200, { shops: [shop('shop_a', 'Northwind')] }));
+    await waitFor(() => expect(screen.getByRole('table', { name: 'Stores at a glance' })).toHaveAttribute('aria-busy', 'false'));
+    const stores = screen.getByRole('table', { name: 'Stores at a glance' });
+    expect(stores.querySelectorAll('tbody tr[data-skeleton]')).toHaveLength(0);
+    expect(await within(stores).findByRole('link', { name: 'Northwind' })).toBeInTheDocument();
+    expect(screen.getAllByRole('table', { name: 'Stores at a glance' })).toHaveLength(1);
+  });
+
   it('says so when nothing needs attention', async () => {
     mockApi({
       ...withShopsApi,

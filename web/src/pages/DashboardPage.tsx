@@ -51,9 +51,10 @@ export default function DashboardPage() {
       <VerifyEmailBanner user={user} />
 
       {loadingShops && (
-        <Stack gap="md" aria-busy="true" aria-label="Loading your stores">
-          <Skeleton h={110} radius="lg" />
-          <Skeleton h={200} radius="lg" />
+        <Stack gap="lg" aria-busy="true" aria-label="Loading your stores">
+          <Skeleton h={130} radius="lg" />
+          {/* The stores table itself, with placeholder rows: the loaded rows take their place. */}
+          <ShopsGlance data={[]} loading />
         </Stack>
       )}
       {canShops && shops.isError && !shops.data && (

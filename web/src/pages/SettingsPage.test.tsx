@@ -60,13 +60,37 @@ describe('SettingsPage', () => {
     });
     renderSettings();
     const table = await screen.findByRole('table', { name: 'Active sessions' });
-    expect(within(table).getByText('Chrome on Linux')).toBeInTheDocument();
+    expect(await within(table).findByText('Chrome on Linux')).toBeInTheDocument();
     expect(within(table).getByText('This device')).toBeInTheDocument();
     // The current session has no per-row log out; the other one does.
     const buttons = within(table).getAllByRole('button', { name: /log out/i });
     expect(buttons).toHaveLength(1);
     await userEvent.setup().click(buttons[0]);
     await waitFor(() => expect(calls.some((c) => c.method === 'DELETE' && c.path === '/api/v1/auth/sessions/fam_2')).toBe(true));
+  });
+
+  it('keeps the sessions table in place while loading: placeholder rows, then the sessions in the same table', async () => {
+    let release: (r: Response) => void = () => {};
+    mockApi({
+      'GET /api/v1/auth/sessions': () =>
+        new Promise<Response>((resolve) => {
+          release = resolve;
+        }),
+    });
+    renderSettings();
+    const table = await screen.findByRole('table', { name: 'Active sessions' });
+    expect(table).toHaveAttribute('aria-busy', 'true');
+    expect(within(table).getByRole('columnheader', { name: 'Device' })).toBeInTheDocument();
+    // Placeholder rows are hidden from assistive technology: only the header row is announced.
+    expect(table.querySelectorAll('tbody tr[data-skeleton]')).toHaveLength(2);
+    expect(within(table).getAllByRole('row')).toHaveLength(1);
+
+    release(json(200, { sessions }));
+    expect(await within(table).findByText('Chrome on Linux')).toBeInTheDocument();
+    expect(screen.getByRole('table', { name: 'Active sessions' })).toBe(table);
+    expect(table).toHaveAttribute('aria-busy', 'false');
+    expect(table.querySelectorAll('tbody tr[data-skeleton]')).toHaveLength(0);
+    expect(within(table).getAllByRole('row')).toHaveLength(1 + sessions.length);
   });
 
   it('asks for the password and a confirmation before deleting the account', async () => {

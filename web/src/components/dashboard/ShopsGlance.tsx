@@ -1,11 +1,18 @@
-import { Anchor, Badge, Card, Group, Progress, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Card, Group, Progress, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
 import { formatDateTime } from '../../lib/format';
+import { Bar, SkeletonRows } from '../TableSkeleton';
 import { formatCount, formatPercent, formatRelative, SYNC_STATE_COLOR, SYNC_STATE_LABEL } from '../../pages/sync/format';
 import type { ShopData } from './data';
 
-/** One row per shop: connection, sync state, products and feed coverage, last sync. */
-export function ShopsGlance({ data }: { data: ShopData[] }) {
+/** Height of a store row (placeholder or real), so the loaded rows take the placeholders' place. */
+const ROW_HEIGHT = 68;
+
+/**
+ * One row per shop: connection, sync state, products and feed coverage, last sync. While the
+ * list of shops loads (`loading`), placeholder rows stand in the same table.
+ */
+export function ShopsGlance({ data, loading = false }: { data: ShopData[]; loading?: boolean }) {
   return (
     <Card withBorder radius="lg" padding="lg" component="section" aria-labelledby="glance-title">
       <Stack gap="sm">
@@ -18,28 +25,47 @@ export function ShopsGlance({ data }: { data: ShopData[] }) {
           </Anchor>
         </Group>
         <Table.ScrollContainer minWidth={640}>
-          <Table verticalSpacing="sm" aria-label="Stores at a glance" highlightOnHover>
+          {/* Fixed layout and widths: the rows replace the placeholders without the columns moving. */}
+          <Table verticalSpacing="sm" aria-label="Stores at a glance" aria-busy={loading} highlightOnHover layout="fixed">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Store</Table.Th>
-                <Table.Th miw={130}>Sync</Table.Th>
-                <Table.Th ta="right">Products</Table.Th>
+                <Table.Th w={140}>Sync</Table.Th>
+                <Table.Th w={100} ta="right">
+                  Products
+                </Table.Th>
                 <Table.Th w={180}>In feed</Table.Th>
-                <Table.Th>Last sync</Table.Th>
+                <Table.Th w={130}>Last sync</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
+              {loading && data.length === 0 && (
+                <SkeletonRows
+                  rows={2}
+                  height={ROW_HEIGHT}
+                  cells={[
+                    <Stack key="store" gap={6}>
+                      <Skeleton h={14} w="50%" radius="sm" />
+                      <Skeleton h={10} w="35%" radius="sm" />
+                    </Stack>,
+                    <Skeleton key="sync" h={20} w={84} radius="xl" />,
+                    <Bar key="products" w="50%" right />,
+                    '70%',
+                    '60%',
+                  ]}
+                />
+              )}
               {data.map(({ shop, status, summary }) => {
                 const connected = status?.isConnected ?? shop.isConnected;
                 const state = status?.current ? 'SYNCING' : (status?.syncStatus ?? shop.syncStatus);
                 const lastSync = status?.lastSyncAt ?? shop.lastSyncAt;
                 return (
-                  <Table.Tr key={shop.id}>
+                  <Table.Tr key={shop.id} h={ROW_HEIGHT}>
                     <Table.Td>
-                      <Anchor component={Link} to={`/shops/${encodeURIComponent(shop.id)}`} fw={600} size="sm">
+                      <Anchor component={Link} to={`/shops/${encodeURIComponent(shop.id)}`} fw={600} size="sm" lineClamp={1}>
                         {shop.shopName}
                       </Anchor>
-                      <Text size="xs" c="dimmed">
+                      <Text size="xs" c="dimmed" truncate>
                         {shop.storeUrl.replace(/^https?:\/\//, '')}
                       </Text>
                     </Table.Td>

@@ -7,8 +7,12 @@ import { useRevokeAllSessions, useRevokeSession, useSessions } from '../../api/h
 import { errorMessage } from '../../api/problem';
 import type { Session } from '../../api/types';
 import { ErrorState } from '../../components/ErrorState';
-import { describeUserAgent, formatDateTime } from '../../lib/format';
+import { MessageRow, SkeletonRows } from '../../components/TableSkeleton';
+import { describeUserAgent, formatDateAndTime, formatDateTime } from '../../lib/format';
 import { Section } from './Section';
+
+/** Height of a session row (placeholder or real), so the loaded rows take the placeholders' place. */
+const ROW_HEIGHT = 66;
 
 export function SessionsSection() {
   const sessions = useSessions();
@@ -33,35 +37,54 @@ export function SessionsSection() {
 
   return (
     <Section id="sessions-title" title="Sessions" description="Devices signed in to your account.">
-      {sessions.isPending && (
-        <Stack gap="xs" aria-busy="true" aria-label="Loading sessions">
-          <Skeleton h={36} />
-          <Skeleton h={36} />
-        </Stack>
-      )}
       {sessions.isError && <ErrorState error={sessions.error} title="Could not load sessions" onRetry={() => sessions.refetch()} />}
-      {sessions.data && sessions.data.length === 0 && <Text size="sm">No active sessions.</Text>}
-      {sessions.data && sessions.data.length > 0 && (
+      {(!sessions.isError || sessions.data) && (
         <Table.ScrollContainer minWidth={600}>
-          <Table verticalSpacing="sm" aria-label="Active sessions">
+          {/* Fixed layout and widths: the sessions replace the placeholders without the columns moving. */}
+          <Table verticalSpacing="sm" aria-label="Active sessions" aria-busy={sessions.isPending} layout="fixed">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th w="42%">Device</Table.Th>
-                <Table.Th>Signed in</Table.Th>
-                <Table.Th>Last active</Table.Th>
-                <Table.Th>
+                <Table.Th>Device</Table.Th>
+                <Table.Th w={150}>Signed in</Table.Th>
+                <Table.Th w={150}>Last active</Table.Th>
+                <Table.Th w={96}>
                   <VisuallyHidden>Actions</VisuallyHidden>
                 </Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {sessions.data.map((s) => (
-                <Table.Tr key={s.id}>
+              {sessions.isPending && (
+                <SkeletonRows
+                  rows={2}
+                  height={ROW_HEIGHT}
+                  cells={[
+                    <Group key="device" gap="xs" wrap="nowrap">
+                      <Skeleton h={18} w={18} radius="sm" />
+                      <Stack gap={6} style={{ flex: 1 }}>
+                        <Skeleton h={12} w="55%" radius="sm" />
+                        <Skeleton h={10} w="30%" radius="sm" />
+                      </Stack>
+                    </Group>,
+                    <DateSkeleton key="created" />,
+                    <DateSkeleton key="used" />,
+                    null,
+                  ]}
+                />
+              )}
+              {sessions.data?.length === 0 && (
+                <MessageRow columns={4}>
+                  <Text size="sm">No active sessions.</Text>
+                </MessageRow>
+              )}
+              {sessions.data?.map((s) => (
+                <Table.Tr key={s.id} h={ROW_HEIGHT}>
                   <Table.Td>
                     <Group gap="xs" wrap="nowrap">
                       <IconDeviceDesktop size={18} stroke={1.5} aria-hidden />
-                      <div>
-                        <Text size="sm">{describeUserAgent(s.userAgent)}</Text>
+                      <div style={{ minWidth: 0 }}>
+                        <Text size="sm" truncate>
+                          {describeUserAgent(s.userAgent)}
+                        </Text>
                         {s.ip && (
                           <Text size="xs" c="dimmed">
                             {s.ip}
@@ -76,11 +99,9 @@ export function SessionsSection() {
                     </Group>
                   </Table.Td>
                   <Table.Td>
-                    <Text size="sm">{formatDateTime(s.createdAt)}</Text>
+                    <When iso={s.createdAt} />
                   </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{s.lastUsedAt ? formatDateTime(s.lastUsedAt) : '—'}</Text>
-                  </Table.Td>
+                  <Table.Td>{s.lastUsedAt ? <When iso={s.lastUsedAt} /> : <Text size="sm">—</Text>}</Table.Td>
                   <Table.Td ta="right">
                     {!s.current && (
                       <Button
@@ -120,5 +141,27 @@ export function SessionsSection() {
         </Stack>
       </Modal>
     </Section>
+  );
+}
+
+/** A date over its time of day (two short lines keep the columns narrow); the full text as a tooltip. */
+function When({ iso }: { iso: string }) {
+  const [day, time] = formatDateAndTime(iso);
+  return (
+    <div title={formatDateTime(iso)}>
+      <Text size="sm">{day}</Text>
+      <Text size="xs" c="dimmed">
+        {time}
+      </Text>
+    </div>
+  );
+}
+
+function DateSkeleton() {
+  return (
+    <Stack gap={8}>
+      <Skeleton h={12} w="75%" radius="sm" />
+      <Skeleton h={10} w="45%" radius="sm" />
+    </Stack>
   );
 }

@@ -2,8 +2,12 @@ import { Anchor, Badge, Card, Code, Group, SimpleGrid, Skeleton, Stack, Table, T
 import { Link } from 'react-router';
 import type { OpenAiConfig, Push } from '../../api/sync';
 import { ErrorState } from '../../components/ErrorState';
-import { formatDateTime } from '../../lib/format';
+import { Bar, MessageRow, SkeletonRows } from '../../components/TableSkeleton';
+import { formatDateAndTime, formatDateTime } from '../../lib/format';
 import { formatBytes, formatCount, formatRelative, methodLabel, PUSH_STATUS_COLOR, triggerLabel } from './format';
+
+/** Height of a push row (placeholder or real), so the loaded rows take the placeholders' place. */
+const ROW_HEIGHT = 64;
 
 /** How the feed reaches ChatGPT, and every push attempt with the remote side's answer. */
 export function DeliveryCard({
@@ -71,37 +75,64 @@ export function DeliveryCard({
         <Title order={4} size="h5">
           Push history
         </Title>
-        {!pushes && !pushesError && <Skeleton h={80} aria-label="Loading push history" />}
         {pushesError != null && !pushes && <ErrorState error={pushesError} title="Could not load the push history" onRetry={onRetry} />}
-        {pushes && pushes.length === 0 && (
-          <Text size="sm" c="dimmed">
-            The feed has not been delivered yet.
-          </Text>
-        )}
-        {pushes && pushes.length > 0 && (
+        {(pushes || pushesError == null) && (
           <Table.ScrollContainer minWidth={760}>
-            <Table verticalSpacing="xs" aria-label="Push history" highlightOnHover>
+            {/* Fixed layout and widths: the rows replace the placeholders without the columns moving. */}
+            <Table verticalSpacing="xs" aria-label="Push history" aria-busy={!pushes} highlightOnHover layout="fixed">
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>Started</Table.Th>
-                  <Table.Th>Method</Table.Th>
-                  <Table.Th>Trigger</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th ta="right">Items</Table.Th>
-                  <Table.Th ta="right">Size</Table.Th>
+                  <Table.Th w={128}>Started</Table.Th>
+                  <Table.Th w={112}>Method</Table.Th>
+                  <Table.Th w={104}>Trigger</Table.Th>
+                  <Table.Th w={124}>Status</Table.Th>
+                  <Table.Th w={72} ta="right">
+                    Items
+                  </Table.Th>
+                  <Table.Th w={80} ta="right">
+                    Size
+                  </Table.Th>
                   <Table.Th>Remote answer</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {pushes.map((p) => (
-                  <Table.Tr key={p.id}>
-                    <Table.Td>
-                      <Text size="sm">{formatDateTime(p.startedAt)}</Text>
+                {!pushes && (
+                  <SkeletonRows
+                    rows={2}
+                    height={ROW_HEIGHT}
+                    cells={[
+                      <Stack key="started" gap={8}>
+                        <Skeleton h={12} w="80%" radius="sm" />
+                        <Skeleton h={10} w="50%" radius="sm" />
+                      </Stack>,
+                      '70%',
+                      '60%',
+                      <Skeleton key="status" h={20} w={84} radius="xl" />,
+                      <Bar key="items" w="50%" right />,
+                      <Bar key="size" w="60%" right />,
+                      '70%',
+                    ]}
+                  />
+                )}
+                {pushes && pushes.length === 0 && (
+                  <MessageRow columns={7}>
+                    <Text size="sm" c="dimmed">
+                      The feed has not been delivered yet.
+                    </Text>
+                  </MessageRow>
+                )}
+                {pushes?.map((p) => (
+                  <Table.Tr key={p.id} h={ROW_HEIGHT}>
+                    <Table.Td title={formatDateTime(p.startedAt)}>
+                      <Text size="sm">{formatDateAndTime(p.startedAt)[0]}</Text>
+                      <Text size="xs" c="dimmed">
+                        {formatDateAndTime(p.startedAt)[1]}
+                      </Text>
                     </Table.Td>
                     <Table.Td>{methodLabel(p.method)}</Table.Td>
                     <Table.Td>{triggerLabel(p.triggeredBy)}</Table.Td>
                     <Table.Td>
-                      <Group gap={4} wrap="nowrap">
+                      <Group gap={4}>
                         <Badge variant="light" color={PUSH_STATUS_COLOR[p.status] ?? 'gray'}>
                           {p.status}
                         </Badge>
@@ -114,7 +145,7 @@ export function DeliveryCard({
                     </Table.Td>
                     <Table.Td ta="right">{formatCount(p.itemCount)}</Table.Td>
                     <Table.Td ta="right">{formatBytes(p.sizeBytes)}</Table.Td>
-                    <Table.Td maw={320}>
+                    <Table.Td>
                       <RemoteAnswer push={p} />
                     </Table.Td>
                   </Table.Tr>

@@ -2,6 +2,7 @@ import { Anchor, Badge, Card, Group, Image, SimpleGrid, Skeleton, Stack, Table, 
 import { IconDownload } from '@tabler/icons-react';
 import { FEED_FORMATS, feedDownloadUrl, type FeedFile, type FeedPreview } from '../../api/sync';
 import { ErrorState } from '../../components/ErrorState';
+import { MessageRow, SkeletonRows } from '../../components/TableSkeleton';
 import { formatDateTime } from '../../lib/format';
 import { formatBytes, formatCount, formatPercent, formatRelative } from './format';
 
@@ -16,6 +17,9 @@ export function itemText(v: unknown): string {
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return JSON.stringify(v);
 }
+
+/** Height of an item row (placeholder or real), so the loaded rows take the placeholders' place. */
+const ROW_HEIGHT = 64;
 
 /** The first feed items with the catalog's validation summary, and a download link per format. */
 export function FeedPreviewCard({
@@ -44,58 +48,61 @@ export function FeedPreviewCard({
             What ChatGPT gets from this store: only valid, not excluded products become feed items.
           </Text>
         </div>
-        {!preview && !error && <Skeleton h={140} aria-label="Loading the feed preview" />}
         {error != null && !preview && <ErrorState error={error} title="Could not load the feed preview" onRetry={onRetry} />}
 
-        {s && (
-          <SimpleGrid cols={{ base: 2, sm: 5 }} spacing="sm" aria-label="Validation summary">
-            <Stat label="Products" value={formatCount(s.totalProducts)} />
+        {(s || (!preview && error == null)) && (
+          <SimpleGrid cols={{ base: 2, sm: 5 }} spacing="sm" aria-label="Validation summary" aria-busy={!s}>
+            <Stat label="Products" value={s ? formatCount(s.totalProducts) : null} />
             <Stat
               label="In the feed"
-              value={formatCount(s.included)}
-              hint={formatPercent(s.included, s.totalProducts)}
+              value={s ? formatCount(s.included) : null}
+              hint={s ? formatPercent(s.included, s.totalProducts) : undefined}
               color="teal"
             />
-            <Stat label="Invalid" value={formatCount(s.invalid)} color={s.invalid > 0 ? 'red' : undefined} />
-            <Stat label="Excluded" value={formatCount(s.excluded)} />
-            <Stat label="Not checked yet" value={formatCount(s.pending)} />
+            <Stat label="Invalid" value={s ? formatCount(s.invalid) : null} color={s && s.invalid > 0 ? 'red' : undefined} />
+            <Stat label="Excluded" value={s ? formatCount(s.excluded) : null} />
+            <Stat label="Not checked yet" value={s ? formatCount(s.pending) : null} />
           </SimpleGrid>
         )}
-        {preview && preview.previewStats.warnings > 0 && (
-          <Text size="xs" c="dimmed">
-            {formatCount(preview.previewStats.warnings)} warning{preview.previewStats.warnings === 1 ? '' : 's'} on the items
-            below (recommended fields missing; the items are still sent).
-          </Text>
-        )}
 
-        {preview && items.length === 0 && (
-          <Text size="sm" c="dimmed">
-            The feed has no items yet.
-          </Text>
-        )}
-        {items.length > 0 && (
+        {(preview || error == null) && (
           <Table.ScrollContainer minWidth={720}>
-            <Table verticalSpacing="xs" aria-label="Feed preview" highlightOnHover>
+            {/* Fixed layout and widths: the items replace the placeholders without the columns moving. */}
+            <Table verticalSpacing="xs" aria-label="Feed preview" aria-busy={!preview} highlightOnHover layout="fixed">
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th w={56} aria-label="Image" />
-                  <Table.Th>Item id</Table.Th>
+                  <Table.Th w={60} aria-label="Image" />
+                  <Table.Th w={150}>Item id</Table.Th>
                   <Table.Th>Title</Table.Th>
-                  <Table.Th>Price</Table.Th>
-                  <Table.Th>Availability</Table.Th>
-                  <Table.Th>Search / checkout</Table.Th>
+                  <Table.Th w={112}>Price</Table.Th>
+                  <Table.Th w={112}>Availability</Table.Th>
+                  <Table.Th w={170}>Search / checkout</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
+                {!preview && (
+                  <SkeletonRows
+                    rows={3}
+                    height={ROW_HEIGHT}
+                    cells={[<Skeleton key="image" h={40} w={40} radius="sm" />, '70%', '80%', '60%', '60%', '70%']}
+                  />
+                )}
+                {preview && items.length === 0 && (
+                  <MessageRow columns={6}>
+                    <Text size="sm" c="dimmed">
+                      The feed has no items yet.
+                    </Text>
+                  </MessageRow>
+                )}
                 {items.map((it, i) => (
-                  <Table.Tr key={`${itemText(it.item_id)}-${i}`}>
+                  <Table.Tr key={`${itemText(it.item_id)}-${i}`} h={ROW_HEIGHT}>
                     <Table.Td>
                       {typeof it.image_url === 'string' && it.image_url ? (
                         <Image src={it.image_url} alt="" w={40} h={40} radius="sm" fit="cover" loading="lazy" fallbackSrc={NO_IMAGE} />
                       ) : null}
                     </Table.Td>
                     <Table.Td>
-                      <Text size="xs" ff="monospace">
+                      <Text size="xs" ff="monospace" style={{ wordBreak: 'break-all' }}>
                         {itemText(it.item_id)}
                       </Text>
                     </Table.Td>
@@ -119,6 +126,12 @@ export function FeedPreviewCard({
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
+        )}
+        {preview && preview.previewStats.warnings > 0 && (
+          <Text size="xs" c="dimmed">
+            {formatCount(preview.previewStats.warnings)} warning{preview.previewStats.warnings === 1 ? '' : 's'} on the items
+            above (recommended fields missing; the items are still sent).
+          </Text>
         )}
         {preview && items.length > 0 && (
           <Text size="xs" c="dimmed">
@@ -161,13 +174,17 @@ export function FeedPreviewCard({
             <Title order={4} size="h5" mb={6}>
               Generated files
             </Title>
-            <Table verticalSpacing={4} aria-label="Generated feed files">
+            <Table verticalSpacing={4} aria-label="Generated feed files" layout="fixed">
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>Generated</Table.Th>
-                  <Table.Th>Format</Table.Th>
-                  <Table.Th ta="right">Items</Table.Th>
-                  <Table.Th ta="right">Size</Table.Th>
+                  <Table.Th w="22%">Format</Table.Th>
+                  <Table.Th w="18%" ta="right">
+                    Items
+                  </Table.Th>
+                  <Table.Th w="18%" ta="right">
+                    Size
+                  </Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -200,16 +217,21 @@ function Eligible({ on, label }: { on: unknown; label: string }) {
   );
 }
 
-function Stat({ label, value, hint, color }: { label: string; value: string; hint?: string; color?: string }) {
+/** A summary figure; `value` null while loading (a placeholder of the figure's height). */
+function Stat({ label, value, hint, color }: { label: string; value: string | null; hint?: string; color?: string }) {
   return (
     <div>
       <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
         {label}
       </Text>
       <Group gap={6} align="baseline">
-        <Text size="xl" fw={700} c={color}>
-          {value}
-        </Text>
+        {value === null ? (
+          <Skeleton h={34} w={56} radius="sm" />
+        ) : (
+          <Text size="xl" fw={700} c={color}>
+            {value}
+          </Text>
+        )}
         {hint && (
           <Text size="xs" c="dimmed">
             {hint}

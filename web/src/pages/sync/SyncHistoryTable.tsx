@@ -3,8 +3,14 @@ import { IconChevronDown, IconChevronRight } from '@tabler/icons-react';
 import { Fragment, useState } from 'react';
 import { batchErrors, type SyncBatch } from '../../api/sync';
 import { ErrorState } from '../../components/ErrorState';
-import { formatDateTime } from '../../lib/format';
+import { Bar, MessageRow, SkeletonRows } from '../../components/TableSkeleton';
+import { formatDateAndTime, formatDateTime } from '../../lib/format';
 import { formatCount, formatDuration, SYNC_KIND_LABEL, SYNC_STATE_COLOR, SYNC_STATE_LABEL, triggerLabel } from './format';
+
+/** Columns of the table (the expanded error row spans them all). */
+const COLUMNS = 11;
+/** Height of a row (placeholder or batch), so the loaded rows take the placeholders' place. */
+const ROW_HEIGHT = 64;
 
 /** Past sync batches with their counts; a row with errors expands to the per-product messages. */
 export function SyncHistoryTable({
@@ -28,39 +34,71 @@ export function SyncHistoryTable({
             Every sync of this store, newest first.
           </Text>
         </div>
-        {!batches && !error && <Skeleton h={120} aria-label="Loading sync history" />}
         {error != null && !batches && <ErrorState error={error} title="Could not load the sync history" onRetry={onRetry} />}
-        {batches && batches.length === 0 && (
-          <Text size="sm" c="dimmed">
-            No syncs yet.
-          </Text>
-        )}
-        {batches && batches.length > 0 && (
-          <Table.ScrollContainer minWidth={820}>
-            <Table verticalSpacing="xs" aria-label="Sync history" highlightOnHover>
+        {(batches || error == null) && (
+          <Table.ScrollContainer minWidth={940}>
+            {/* Fixed layout and widths: the rows replace the placeholders without the columns moving (widths fit
+                the widest header or badge; a little less cell padding so the eleven columns fit a laptop screen). */}
+            <Table verticalSpacing="xs" horizontalSpacing={8} aria-label="Sync history" aria-busy={!batches} highlightOnHover layout="fixed">
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th w={36} aria-label="Details" />
+                  <Table.Th w={40} aria-label="Details" />
                   <Table.Th>Started</Table.Th>
-                  <Table.Th>Type</Table.Th>
-                  <Table.Th>Trigger</Table.Th>
-                  <Table.Th miw={120}>Status</Table.Th>
-                  <Table.Th ta="right">Created</Table.Th>
-                  <Table.Th ta="right">Updated</Table.Th>
-                  <Table.Th ta="right">Unchanged</Table.Th>
-                  <Table.Th ta="right">Deleted</Table.Th>
-                  <Table.Th ta="right">Failed</Table.Th>
-                  <Table.Th ta="right">Duration</Table.Th>
+                  <Table.Th w={100}>Type</Table.Th>
+                  <Table.Th w={88}>Trigger</Table.Th>
+                  <Table.Th w={116}>Status</Table.Th>
+                  <Table.Th w={78} ta="right">
+                    Created
+                  </Table.Th>
+                  <Table.Th w={84} ta="right">
+                    Updated
+                  </Table.Th>
+                  <Table.Th w={104} ta="right">
+                    Unchanged
+                  </Table.Th>
+                  <Table.Th w={78} ta="right">
+                    Deleted
+                  </Table.Th>
+                  <Table.Th w={64} ta="right">
+                    Failed
+                  </Table.Th>
+                  <Table.Th w={86} ta="right">
+                    Duration
+                  </Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {batches.map((b) => {
+                {!batches && (
+                  <SkeletonRows
+                    rows={3}
+                    height={ROW_HEIGHT}
+                    cells={[
+                      null,
+                      <Stack key="started" gap={8}>
+                        <Skeleton h={12} w="80%" radius="sm" />
+                        <Skeleton h={10} w="50%" radius="sm" />
+                      </Stack>,
+                      '70%',
+                      '70%',
+                      <Skeleton key="status" h={20} w={84} radius="xl" />,
+                      ...[0, 1, 2, 3, 4, 5].map((i) => <Bar key={i} w="50%" right />),
+                    ]}
+                  />
+                )}
+                {batches && batches.length === 0 && (
+                  <MessageRow columns={COLUMNS}>
+                    <Text size="sm" c="dimmed">
+                      No syncs yet.
+                    </Text>
+                  </MessageRow>
+                )}
+                {batches?.map((b) => {
                   const errors = batchErrors(b);
                   const expanded = Boolean(open[b.id]);
                   const when = b.startedAt ?? b.completedAt;
                   return (
                     <Fragment key={b.id}>
-                      <Table.Tr data-testid={`batch-${b.id}`}>
+                      <Table.Tr data-testid={`batch-${b.id}`} h={ROW_HEIGHT}>
                         <Table.Td>
                           {errors.length > 0 && (
                             <ActionIcon
@@ -76,7 +114,16 @@ export function SyncHistoryTable({
                           )}
                         </Table.Td>
                         <Table.Td>
-                          <Text size="sm">{when ? formatDateTime(when) : 'waiting'}</Text>
+                          {when ? (
+                            <div title={formatDateTime(when)}>
+                              <Text size="sm">{formatDateAndTime(when)[0]}</Text>
+                              <Text size="xs" c="dimmed">
+                                {formatDateAndTime(when)[1]}
+                              </Text>
+                            </div>
+                          ) : (
+                            <Text size="sm">waiting</Text>
+                          )}
                         </Table.Td>
                         <Table.Td>{SYNC_KIND_LABEL[b.syncType] ?? b.syncType}</Table.Td>
                         <Table.Td>{triggerLabel(b.triggeredBy)}</Table.Td>
@@ -96,7 +143,7 @@ export function SyncHistoryTable({
                       </Table.Tr>
                       {expanded && (
                         <Table.Tr id={`errors-${b.id}`}>
-                          <Table.Td colSpan={11}>
+                          <Table.Td colSpan={COLUMNS}>
                               <List size="sm" spacing={4} p="sm" aria-label={`Errors of the sync started ${when ? formatDateTime(when) : ''}`}>
                                 {errors.map((e, i) => (
                                   <List.Item key={i}>

@@ -11,7 +11,7 @@ function renderSync() {
   return renderPage(<SyncPage pollMs={10} />, { path: '/shops/shop_1/sync', pattern: '/shops/:shopId/sync' });
 }
 
-function baseRoutes(over: Record<string, () => Response> = {}) {
+function baseRoutes(over: Record<string, () => Response | Promise<Response>> = {}) {
   return {
     [`GET ${S}/sync/status`]: () => json(200, status()),
     [`GET ${S}/sync/history`]: () => json(200, { batches: [batch()] }),
@@ -59,6 +59,60 @@ describe('SyncPage', () => {
     expect(screen.getByRole('link', { name: 'Download CSV' })).toHaveAttribute('href', `${S}/feed/download?format=csv`);
     expect(screen.getByRole('link', { name: 'Download JSONL (gzip)' })).toHaveAttribute('href', `${S}/feed/download?format=jsonl.gz`);
     expect(screen.getByRole('link', { name: 'Download TSV' })).toHaveAttribute('href', `${S}/feed/download?format=tsv`);
+  });
+
+  it('shows placeholder rows inside the tables while loading, then the rows in the same tables', async () => {
+    const pending: (() => void)[] = [];
+    const later = (body: unknown) => () =>
+      new Promise<Response>((resolve) => {
+        pending.push(() => resolve(json(200, body)));
+      });
+    mockApi(
+      baseRoutes({
+        [`GET ${S}/sync/history`]: later({ batches: [batch()] }),
+        [`GET ${S}/feed/pushes`]: later({ pushes: [push()] }),
+        [`GET ${S}/feed/preview`]: later(preview()),
+      }),
+    );
+    renderSync();
+    const names = ['Sync history', 'Push history', 'Feed preview'];
+    const tables = await Promise.all(names.map((name) => screen.findByRole('table', { name })));
+    for (const t of tables) {
+      expect(t).toHaveAttribute('aria-busy', 'true');
+      expect(t.querySelectorAll('tbody tr[data-skeleton]').length).toBeGreaterThan(0);
+      // Only the header row is announced; the placeholders are aria-hidden.
+      expect(within(t).getAllByRole('row')).toHaveLength(1);
+    }
+    expect(within(tables[0]).getByRole('columnheader', { name: 'Unchanged' })).toBeInTheDocument();
+    expect(within(tables[1]).getByRole('columnheader', { name: 'Remote answer' })).toBeInTheDocument();
+    expect(within(tables[2]).getByRole('columnheader', { name: 'Title' })).toBeInTheDocument();
+    expect(screen.getByLabelText('Validation summary')).toHaveAttribute('aria-busy', 'true');
+
+    await waitFor(() => expect(pending).toHaveLength(3));
+    pending.forEach((release) => release());
+    await waitFor(() => tables.forEach((t) => expect(t).toHaveAttribute('aria-busy', 'false')));
+    names.forEach((name, i) => expect(screen.getByRole('table', { name })).toBe(tables[i]));
+    // A header row plus one batch, one push and the preview's two items.
+    [2, 2, 3].forEach((rows, i) => {
+      expect(tables[i].querySelectorAll('tbody tr[data-skeleton]')).toHaveLength(0);
+      expect(within(tables[i]).getAllByRole('row')).toHaveLength(rows);
+    });
+    expect(within(tables[2]).getByText('Beanie with Logo')).toBeInTheDocument();
+  });
+
+  it('says so inside the tables when there is no sync, push or feed item yet', async () => {
+    mockApi(
+      baseRoutes({
+        [`GET ${S}/sync/history`]: () => json(200, { batches: [] }),
+        [`GET ${S}/feed/pushes`]: () => json(200, { pushes: [] }),
+        [`GET ${S}/feed/preview`]: () => json(200, preview({ items: [] })),
+      }),
+    );
+    renderSync();
+    const history = await screen.findByRole('table', { name: 'Sync history' });
+    expect(await within(history).findByText('No syncs yet.')).toBeInTheDocument();
+    expect(await within(screen.getByRole('table', { name: 'Push history' })).findByText('The feed has not been delivered yet.')).toBeInTheDocument();
+    expect(await within(screen.getByRole('table', { name: 'Feed preview' })).findByText('The feed has no items yet.')).toBeInTheDocument();
   });
 
   it('"Sync now" queues a sync, shows live progress, then the new batch in the history', async () => {
