@@ -134,9 +134,40 @@ fn ensure_sqlite_dir(url: &str) -> Result<(), DbError> {
     Ok(())
 }
 
+/// Key of the PostgreSQL advisory lock that serialises [`migrate`] across processes ("prodsync").
+pub const MIGRATION_LOCK_KEY: i64 = 0x7072_6f64_7379_6e63;
+
 /// Applies every pending migration (ledger table `seaql_migrations`).
+///
+/// On PostgreSQL several processes may start at once on an empty database (API and worker
+/// replicas): the migrations run while this process holds a session advisory lock
+/// ([`MIGRATION_LOCK_KEY`]) on a dedicated connection outside the pool, so the others wait and
+/// then find nothing left to apply. The lock goes with that connection, also when this
+/// function fails or its future is dropped. SQLite needs nothing: its writers are serialised
+/// by the database file's lock.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbError> {
-    migration::Migrator::up(db, None).await?;
+    if db.get_database_backend() != DatabaseBackend::Postgres {
+        migration::Migrator::up(db, None).await?;
+        return Ok(());
+    }
+    use sea_orm::sqlx::Connection as _;
+    let lock_err = |what: &str, e: sea_orm::sqlx::Error| DbErr::Custom(format!("migration lock: {what}: {e}"));
+    let options = db.get_postgres_connection_pool().connect_options();
+    let mut lock_conn = sea_orm::sqlx::postgres::PgConnection::connect_with(&options)
+        .await
+        .map_err(|e| lock_err("connecting", e))?;
+    sea_orm::sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(MIGRATION_LOCK_KEY)
+        .execute(&mut lock_conn)
+        .await
+        .map_err(|e| lock_err("pg_advisory_lock", e))?;
+    tracing::debug!("migration lock taken");
+    let res = migration::Migrator::up(db, None).await;
+    let unlocked = sea_orm::sqlx::query("SELECT pg_advisory_unlock($1)").bind(MIGRATION_LOCK_KEY).execute(&mut lock_conn).await;
+    // Closing the session releases the lock in any case.
+    let _ = lock_conn.close().await;
+    res?;
+    unlocked.map_err(|e| lock_err("pg_advisory_unlock", e))?;
     Ok(())
 }
 
