@@ -125,8 +125,9 @@ impl App {
 async fn cleanup_handler(ctx: JobContext) -> JobResult {
     let removed = ctx.app.cleanup().await?;
     let reencrypted = ctx.app.reencrypt_secrets().await?;
-    tracing::info!(removed, reencrypted, "cleanup done");
-    Ok(Some(serde_json::json!({ "removed": removed, "reencrypted": reencrypted })))
+    let feeds = crate::delivery::snapshot::prune(&ctx.app, ctx.app.config().feed_snapshots_keep).await?;
+    tracing::info!(removed, reencrypted, feed_files = feeds.files, feed_orphans = feeds.orphans, "cleanup done");
+    Ok(Some(serde_json::json!({ "removed": removed, "reencrypted": reencrypted, "feedFiles": feeds })))
 }
 
 impl App {

@@ -179,7 +179,13 @@ pub struct Config {
     pub tls: Option<TlsConfig>,
     pub log_format: LogFormat,
     pub worker: WorkerConfig,
+    /// `FEED_SNAPSHOTS_KEEP` (default 10): feed files kept per shop and format by the daily
+    /// cleanup; older files are deleted from storage and from `feed_files`.
+    pub feed_snapshots_keep: u64,
 }
+
+/// Default of [`Config::feed_snapshots_keep`].
+pub const DEFAULT_FEED_SNAPSHOTS_KEEP: u64 = 10;
 
 impl Config {
     /// Loads `.env` (if present, without overriding real environment variables), then the
@@ -370,6 +376,13 @@ impl Config {
             tls,
             log_format,
             worker,
+            feed_snapshots_keep: parse_range(
+                "FEED_SNAPSHOTS_KEEP",
+                get("FEED_SNAPSHOTS_KEEP"),
+                DEFAULT_FEED_SNAPSHOTS_KEEP,
+                1,
+                10_000,
+            )?,
         })
     }
 
@@ -419,6 +432,7 @@ impl Config {
                 retry_base: Duration::from_millis(0),
                 retry_max: Duration::from_secs(1),
             },
+            feed_snapshots_keep: DEFAULT_FEED_SNAPSHOTS_KEEP,
         }
     }
 

@@ -358,7 +358,9 @@ impl JobQueue {
             .collect())
     }
 
-    /// Counts by status (for metrics).
+    /// Counts by queue and status (for metrics): every known queue × every status, zeros
+    /// included (a group that empties must read 0, not keep its last value), plus any other
+    /// queue found in the table.
     pub async fn counts(&self) -> Result<Vec<(String, JobStatus, i64)>> {
         #[derive(Debug, sea_orm::FromQueryResult)]
         struct Row {
@@ -376,7 +378,7 @@ impl JobQueue {
             .into_model::<Row>()
             .all(&self.inner.db)
             .await?;
-        Ok(rows.into_iter().map(|r| (r.queue, r.status, r.n)).collect())
+        Ok(full_grid(rows.into_iter().map(|r| (r.queue, r.status, r.n))))
     }
 
     // ------------------------------------------------------------- worker side
@@ -593,6 +595,21 @@ impl JobQueue {
     }
 }
 
+/// Every known queue × every status with its count (0 when absent), then other queues' groups.
+fn full_grid(found: impl IntoIterator<Item = (String, JobStatus, i64)>) -> Vec<(String, JobStatus, i64)> {
+    use sea_orm::Iterable;
+    let found: Vec<(String, JobStatus, i64)> = found.into_iter().collect();
+    let mut out = Vec::new();
+    for q in queues::ALL {
+        for st in JobStatus::iter() {
+            let n = found.iter().filter(|(fq, fs, _)| fq == q && *fs == st).map(|(_, _, n)| *n).sum();
+            out.push(((*q).to_owned(), st, n));
+        }
+    }
+    out.extend(found.into_iter().filter(|(q, _, _)| !queues::ALL.contains(&q.as_str())));
+    out
+}
+
 /// Delay before retry number `attempts` (1-based): `base · 2^(attempts-1)` capped at `max`,
 /// with "equal jitter" (half fixed, half random), so retries of many jobs spread out.
 pub fn backoff(attempts: i32, cfg: &WorkerConfig) -> chrono::Duration {
@@ -612,6 +629,16 @@ pub fn backoff(attempts: i32, cfg: &WorkerConfig) -> chrono::Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_cover_every_queue_and_status_with_zeros() {
+        let grid = full_grid([("webhooks".to_owned(), JobStatus::Queued, 3), ("legacy".to_owned(), JobStatus::Dead, 1)]);
+        assert_eq!(grid.len(), queues::ALL.len() * 5 + 1);
+        assert!(grid.contains(&("webhooks".into(), JobStatus::Queued, 3)));
+        assert!(grid.contains(&("webhooks".into(), JobStatus::Running, 0)));
+        assert!(grid.contains(&("maintenance".into(), JobStatus::Dead, 0)));
+        assert!(grid.contains(&("legacy".into(), JobStatus::Dead, 1)));
+    }
 
     #[test]
     fn backoff_grows_with_jitter_and_cap() {

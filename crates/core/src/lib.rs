@@ -21,6 +21,7 @@ pub mod scheduler;
 pub mod shops;
 pub mod storage;
 pub mod sync;
+pub mod telemetry;
 pub mod worker;
 
 pub use app::App;

@@ -64,7 +64,10 @@ pub async fn run_with(app: App, shutdown: CancellationToken, opts: WorkerOptions
         while set.try_join_next().is_some() {}
         if last_reap.is_none_or(|t| t.elapsed() >= cfg.lease / 2) {
             match app.jobs().reap_expired().await {
-                Ok(n) if n > 0 => tracing::warn!(count = n, "re-queued jobs whose worker was lost"),
+                Ok(n) if n > 0 => {
+                    crate::telemetry::jobs_reaped(n);
+                    tracing::warn!(count = n, "re-queued jobs whose worker was lost");
+                }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "reaping expired leases failed"),
             }
@@ -137,7 +140,9 @@ pub async fn run_with(app: App, shutdown: CancellationToken, opts: WorkerOptions
 async fn run_one(app: App, job: jobs::Model, wid: String, cancel: CancellationToken) {
     let jobs_svc = app.jobs().clone();
     let Some(handler) = jobs_svc.handler(&job.kind) else {
-        let _ = jobs_svc.fail(&job, &wid, &format!("no handler for job kind {}", job.kind), true).await;
+        if jobs_svc.fail(&job, &wid, &format!("no handler for job kind {}", job.kind), true).await.is_ok() {
+            crate::telemetry::job_finished(&job.queue, &job.kind, "dead", std::time::Duration::ZERO);
+        }
         return;
     };
     // Heartbeat: renew the lease while the handler runs.
@@ -177,7 +182,10 @@ async fn run_one(app: App, job: jobs::Model, wid: String, cancel: CancellationTo
         }
     };
     match res {
-        Ok(status) => tracing::info!(status, elapsed_ms = started.elapsed().as_millis() as u64, "job finished"),
+        Ok(status) => {
+            crate::telemetry::job_finished(&job.queue, &job.kind, status, started.elapsed());
+            tracing::info!(status, elapsed_ms = started.elapsed().as_millis() as u64, "job finished")
+        }
         Err(e) => tracing::error!(error = %e, "could not record job outcome"),
     }
 }

@@ -48,7 +48,8 @@ async fn readyz(State(state): State<AppState>) -> Result<Json<Health>, ApiError>
 }
 
 /// Prometheus metrics: HTTP requests by route and status, latency histograms, jobs by queue
-/// and status. Protected by `METRICS_TOKEN` (bearer) when that is set.
+/// and status (every known queue × status, zeros included), and the job, sync and feed counters
+/// of `productsynch_core::telemetry`. Protected by `METRICS_TOKEN` (bearer) when that is set.
 #[utoipa::path(get, path = "/metrics", tag = "ops", responses(
     (status = 200, description = "Prometheus text format", body = String, content_type = "text/plain"),
     (status = 401, description = "METRICS_TOKEN set and not given", body = Problem, content_type = "application/problem+json"),

@@ -590,3 +590,121 @@ async fn crash_resume_postgres() {
     let Some(e) = env(Backend::Postgres, 150).await else { return };
     crash_resume(e).await;
 }
+
+// ------------------------------------------------------------------ 5. metrics and feed retention
+
+/// The sum of the samples of `name` whose labels include every one of `labels` (0 when absent).
+fn metric(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| {
+            let (series, value) = l.rsplit_once(' ')?;
+            let (n, rest) = match series.split_once('{') {
+                Some((n, rest)) => (n, rest),
+                None => (series, ""),
+            };
+            (n == name && labels.iter().all(|(k, v)| rest.contains(&format!("{k}=\"{v}\"")))).then(|| value.parse::<f64>().ok())?
+        })
+        .sum()
+}
+
+impl Env {
+    async fn metrics(&self) -> String {
+        let r = self.client.get(format!("{}/metrics", self.base)).send().await.expect("metrics");
+        assert_eq!(r.status().as_u16(), 200);
+        r.text().await.expect("metrics text")
+    }
+
+    /// Stored objects under `feeds/{shop}`.
+    async fn stored_feed_files(&self, shop: &str) -> Vec<String> {
+        self.app.storage().list(Some(&format!("feeds/{shop}"))).await.expect("list").into_iter().map(|o| o.key).collect()
+    }
+}
+
+/// After a sync and two pushes, `/metrics` shows the job, sync, product, snapshot and push
+/// counters (other tests of this process add to the same counters, hence "at least"); the
+/// retention keeps the newest files and deletes older objects and rows; disconnecting the shop
+/// removes its objects.
+async fn metrics_and_feed_retention(e: Env, products: u64) {
+    use productsynch_db::entities::feed_files;
+    let before = e.metrics().await;
+    let _worker = e.start_worker("ops-metrics");
+    let (ck, cs) = e.sim.credentials();
+    let shop = e.connect(&ck, &cs).await;
+    let batches = e.wait_batches(&shop, 1).await;
+    assert_eq!(batches[0]["status"], "COMPLETED", "{batches:?}");
+    let created = batches[0]["created"].as_u64().expect("created");
+    assert!(created > 0 && created <= products, "{batches:?}");
+    for _ in 0..2 {
+        let r = e.post(&format!("/api/v1/shops/{shop}/sync/push"), json!({})).await;
+        assert_eq!(r.status, 202, "{}", r.text);
+        let job = e.wait_job(r.body["jobId"].as_str().expect("jobId")).await;
+        assert_eq!(job["status"], "succeeded", "{job}");
+    }
+    // the job outcome is counted right after the job row is updated: wait for it
+    let mut after = String::new();
+    e.wait_for("job counters", async || {
+        after = e.metrics().await;
+        let d = |n: &str, l: &[(&str, &str)]| metric(&after, n, l) - metric(&before, n, l);
+        d("productsynch_jobs_succeeded_total", &[("queue", "feed-generation"), ("kind", "feed.push")]) >= 2.0
+            && d("productsynch_jobs_succeeded_total", &[("queue", "product-sync"), ("kind", "sync.shop")]) >= 1.0
+    })
+    .await;
+    let delta = |n: &str, l: &[(&str, &str)]| metric(&after, n, l) - metric(&before, n, l);
+    assert!(delta("productsynch_jobs_processed_total", &[("kind", "sync.shop")]) >= 1.0, "{after}");
+    assert!(delta("productsynch_sync_batches_total", &[("status", "COMPLETED")]) >= 1.0, "{after}");
+    assert!(after.contains(r#"productsynch_sync_batches_total{type="FULL",status="COMPLETED"}"#), "{after}");
+    assert!(delta("productsynch_sync_products_total", &[("result", "created")]) >= created as f64, "{after}");
+    assert!(delta("productsynch_feed_snapshots_total", &[("format", "jsonl.gz")]) >= 2.0, "{after}");
+    let pushed_items: f64 = 2.0 * e.status(&shop).await["lastPush"]["items"].as_f64().expect("items");
+    assert!(pushed_items > 0.0);
+    assert!(delta("productsynch_feed_items_total", &[("format", "jsonl.gz")]) >= pushed_items, "{after}");
+    assert!(delta("productsynch_feed_pushes_total", &[("method", "hosted"), ("status", "succeeded")]) >= 2.0, "{after}");
+    assert!(after.contains("productsynch_job_run_seconds_bucket{"), "{after}");
+    // job gauges: every queue and status, zeros included
+    assert!(after.contains(r#"productsynch_jobs{queue="analytics",status="dead"}"#), "{after}");
+
+    // retention: keep 1 file per format; the pushes made 2 jsonl.gz files (the post-sync
+    // generation job may add one: wait until the shop has no job left)
+    e.wait_for("the shop's jobs to finish", async || {
+        jobs::Entity::find()
+            .filter(jobs::Column::ShopId.eq(&shop))
+            .filter(jobs::Column::Status.is_in([JobStatus::Queued, JobStatus::Running]))
+            .all(e.app.db())
+            .await
+            .expect("jobs")
+            .is_empty()
+    })
+    .await;
+    let rows = feed_files::Entity::find().filter(feed_files::Column::ShopId.eq(&shop)).all(e.app.db()).await.expect("rows");
+    assert!(rows.len() >= 2, "{rows:?}");
+    let newest = rows.iter().max_by_key(|f| (f.created_at, f.id.clone())).expect("newest").clone();
+    assert_eq!(e.stored_feed_files(&shop).await.len(), rows.len());
+    let report = productsynch_core::delivery::snapshot::prune(&e.app, 1).await.expect("prune");
+    assert_eq!(report.files, rows.len() as u64 - 1, "{report:?}");
+    assert_eq!(report.orphans, 0, "fresh objects are never swept: {report:?}");
+    let left = feed_files::Entity::find().filter(feed_files::Column::ShopId.eq(&shop)).all(e.app.db()).await.expect("rows");
+    assert_eq!(left.iter().map(|f| f.id.clone()).collect::<Vec<_>>(), vec![newest.id.clone()]);
+    assert_eq!(e.stored_feed_files(&shop).await, vec![newest.storage_key.clone()]);
+    // the push history keeps its rows
+    let r = e.get(&format!("/api/v1/shops/{shop}/feed/pushes")).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(r.body["pushes"].as_array().is_some_and(|p| p.len() >= 2), "{}", r.text);
+
+    // disconnecting removes the shop's objects
+    let r = e.req(reqwest::Method::DELETE, &format!("/api/v1/shops/{shop}"), None).await;
+    assert!(r.status == 204 || r.status == 200, "{} {}", r.status, r.text);
+    assert!(e.stored_feed_files(&shop).await.is_empty(), "objects left after disconnect");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_retention_sqlite() {
+    let Some(e) = env(Backend::Sqlite, 25).await else { return };
+    metrics_and_feed_retention(e, 25).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_retention_postgres() {
+    let Some(e) = env(Backend::Postgres, 25).await else { return };
+    metrics_and_feed_retention(e, 25).await;
+}

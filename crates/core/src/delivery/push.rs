@@ -389,6 +389,7 @@ pub async fn run_push(
         }
     };
     feed_pushes::Entity::update(active(&rec)).exec(app.db()).await?;
+    crate::telemetry::push_finished(&rec.method, &rec.status);
     let view = PushView::from(rec);
     Ok(match result {
         Ok(()) => Ok(view),

@@ -326,6 +326,7 @@ pub async fn generate(app: &App, shop_id: &str, fmt: FeedFormat, batch_id: Optio
     })
     .exec_without_returning(app.db())
     .await?;
+    crate::telemetry::feed_snapshot(&model.format, stats.items);
     tracing::info!(shop.id = shop_id, file.id = %id, format = %fmt.label(), items = stats.items, bytes,
         elapsed_ms = started.elapsed().as_millis() as u64, "feed snapshot generated");
     Ok(Snapshot { file: model, stats })
@@ -406,4 +407,131 @@ pub async fn write_temp(app: &App, shop_id: &str, fmt: FeedFormat) -> Result<(te
     let file = tmp.reopen().map_err(io_err)?;
     let (stats, bytes, _) = write_feed(app, shop_id, fmt, file).await?;
     Ok((tmp, bytes, stats))
+}
+
+/// What [`prune`] removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PruneReport {
+    /// `feed_files` rows deleted (their objects with them).
+    pub files: u64,
+    /// Objects under `feeds/` that no `feed_files` row names any more (a shop deleted with its
+    /// account, a generation that died between upload and record), deleted.
+    pub orphans: u64,
+}
+
+/// Objects younger than this (hours) are never swept as orphans: a generation uploads its object
+/// before it records the row.
+const ORPHAN_MIN_AGE_HOURS: i64 = 6;
+
+/// Feed retention (the daily cleanup): keeps the newest `keep` files of every shop and format and
+/// deletes older ones, object first, then row (a failed object deletion keeps its row, so the next
+/// run tries again); then sweeps objects under `feeds/` that no row names. Pushes that sent a
+/// deleted file keep their history (`feed_pushes.feed_file_id` becomes NULL).
+pub async fn prune(app: &App, keep: u64) -> Result<PruneReport> {
+    let keep = keep.max(1) as usize;
+    let mut report = PruneReport::default();
+    type Key = (String, String, String, DateTime<Utc>);
+    // Newest first per (shop, format); only ids, keys and times are read.
+    let rows: Vec<Key> = feed_files::Entity::find()
+        .select_only()
+        .columns([feed_files::Column::Id, feed_files::Column::ShopId, feed_files::Column::Format, feed_files::Column::CreatedAt])
+        .order_by_asc(feed_files::Column::ShopId)
+        .order_by_asc(feed_files::Column::Format)
+        .order_by_desc(feed_files::Column::CreatedAt)
+        .order_by_desc(feed_files::Column::Id)
+        .into_tuple::<(String, String, String, DateTime<Utc>)>()
+        .all(app.db())
+        .await?;
+    let mut old_ids: Vec<String> = Vec::new();
+    let mut seen = 0usize;
+    let mut group: Option<(String, String)> = None;
+    for (id, shop, format, _) in rows {
+        let g = (shop, format);
+        if group.as_ref() != Some(&g) {
+            group = Some(g);
+            seen = 0;
+        }
+        seen += 1;
+        if seen > keep {
+            old_ids.push(id);
+        }
+    }
+    for chunk in old_ids.chunks(500) {
+        let files = feed_files::Entity::find().filter(feed_files::Column::Id.is_in(chunk.to_vec())).all(app.db()).await?;
+        for f in files {
+            if let Err(e) = app.storage().delete(&f.storage_key).await {
+                tracing::warn!(file.id = %f.id, key = %f.storage_key, error = %e, "could not delete an old feed file; kept for the next cleanup");
+                continue;
+            }
+            report.files += feed_files::Entity::delete_by_id(f.id.clone()).exec(app.db()).await?.rows_affected;
+        }
+    }
+    report.orphans = sweep_orphans(app, None).await?;
+    if report.files + report.orphans > 0 {
+        tracing::info!(files = report.files, orphans = report.orphans, keep, "old feed files deleted");
+    }
+    Ok(report)
+}
+
+/// Deletes objects under `feeds/` (or `feeds/{shop_id}/`) that no `feed_files` row names and that
+/// are older than [`ORPHAN_MIN_AGE_HOURS`]. Returns how many were deleted.
+async fn sweep_orphans(app: &App, shop_id: Option<&str>) -> Result<u64> {
+    let prefix = match shop_id {
+        Some(s) => format!("feeds/{s}"),
+        None => "feeds".to_owned(),
+    };
+    let objects = app.storage().list(Some(&prefix)).await?;
+    if objects.is_empty() {
+        return Ok(0);
+    }
+    let cutoff = Utc::now() - chrono::Duration::hours(ORPHAN_MIN_AGE_HOURS);
+    let mut n = 0;
+    for chunk in objects.chunks(500) {
+        let candidates: Vec<&crate::storage::StoredObject> = chunk.iter().filter(|o| o.last_modified < cutoff).collect();
+        if candidates.is_empty() {
+            continue;
+        }
+        let keys: Vec<String> = candidates.iter().map(|o| o.key.clone()).collect();
+        let known: std::collections::HashSet<String> = feed_files::Entity::find()
+            .select_only()
+            .column(feed_files::Column::StorageKey)
+            .filter(feed_files::Column::StorageKey.is_in(keys))
+            .into_tuple::<String>()
+            .all(app.db())
+            .await?
+            .into_iter()
+            .collect();
+        for o in candidates {
+            if known.contains(&o.key) {
+                continue;
+            }
+            match app.storage().delete(&o.key).await {
+                Ok(()) => n += 1,
+                Err(e) => tracing::warn!(key = %o.key, error = %e, "could not delete an orphaned feed object"),
+            }
+        }
+    }
+    Ok(n)
+}
+
+/// Deletes every stored feed object of a shop (its disconnect or deletion; the rows go with the
+/// shop's data). Best effort: failures are logged, and the daily orphan sweep retries them.
+/// Returns how many objects were deleted.
+pub async fn delete_shop_files(app: &App, shop_id: &str) -> u64 {
+    let objects = match app.storage().list(Some(&format!("feeds/{shop_id}"))).await {
+        Ok(o) => o,
+        Err(e) => {
+            tracing::warn!(shop.id = shop_id, error = %e, "could not list the shop's feed files; the daily cleanup removes them");
+            return 0;
+        }
+    };
+    let mut n = 0;
+    for o in objects {
+        match app.storage().delete(&o.key).await {
+            Ok(()) => n += 1,
+            Err(e) => tracing::warn!(shop.id = shop_id, key = %o.key, error = %e, "could not delete a feed file of the shop"),
+        }
+    }
+    n
 }

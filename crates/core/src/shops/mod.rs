@@ -703,7 +703,9 @@ pub async fn disconnect(app: &App, shop: shops::Model) -> Result<()> {
             }
         }
     }
-    delete_shop_data(app, &shop.id).await
+    delete_shop_data(app, &shop.id).await?;
+    crate::delivery::snapshot::delete_shop_files(app, &shop.id).await;
+    Ok(())
 }
 
 async fn delete_shop_data(app: &App, shop_id: &str) -> Result<()> {

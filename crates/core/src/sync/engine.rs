@@ -431,6 +431,7 @@ pub async fn run(ctx: &JobContext, job: &SyncJob) -> std::result::Result<Summary
                 let marked = am.update(app.db()).await.is_ok();
                 let _ = set_shop_status(app, &shop.id, SyncStatus::Failed, None).await;
                 if marked {
+                    crate::telemetry::sync_batch_finished(batch.sync_type, SyncStatus::Failed);
                     crate::shops::notify_sync_failed(app, &shop, &msg).await;
                 }
             }
@@ -501,6 +502,7 @@ async fn adopt_orphan(app: &App, shop: &shops::Model, job: &SyncJob, job_id: &st
         }
         .update(app.db())
         .await?;
+        crate::telemetry::sync_batch_finished(b.sync_type, SyncStatus::Failed);
     }
     Ok(adopted)
 }
@@ -667,6 +669,7 @@ async fn run_batch(
             return Err(retry(format!("lost the lease of job {}; another worker continues the batch", ctx.id())));
         }
         txn.commit().await?;
+        crate::telemetry::products_synced(counts.created, counts.updated, counts.unchanged, counts.deleted, counts.failed);
         *progress = next_progress;
         failed = next_failed;
         errors = next_errors;
@@ -687,6 +690,7 @@ async fn run_batch(
     }
     .update(app.db())
     .await?;
+    crate::telemetry::sync_batch_finished(batch.sync_type, SyncStatus::Completed);
     set_shop_status(app, &shop.id, SyncStatus::Completed, batch.started_at.or(Some(now))).await?;
     // Counted over the whole batch, pages done before a crash included.
     if progress.created + progress.updated + progress.deleted > 0 {

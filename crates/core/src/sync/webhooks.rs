@@ -157,6 +157,7 @@ async fn process(app: &App, shop: &shops::Model, ev: &webhook_events::Model) -> 
         let fctx = FeedContext::new(shop, conn.as_ref());
         counts = engine::upsert_products(app, shop, &fctx, fetched, true).await?;
     }
+    crate::telemetry::products_synced(counts.created, counts.updated, counts.unchanged, counts.deleted, counts.failed);
     if counts.created + counts.updated + counts.deleted > 0 {
         let now = Utc::now();
         // The batch and its counts in one transaction, so the history shows what the event changed.
@@ -194,6 +195,7 @@ async fn process(app: &App, shop: &shops::Model, ev: &webhook_events::Model) -> 
         .insert(&txn)
         .await?;
         txn.commit().await?;
+        crate::telemetry::sync_batch_finished(SyncType::SingleProduct, SyncStatus::Completed);
         engine::after_change(app, shop).await;
     }
     Ok(counts)
