@@ -109,9 +109,54 @@ pub async fn http_metrics(req: Request, next: Next) -> Response {
     res
 }
 
+/// Path segments that are secrets (`{token}` in a route template) and are never logged.
+const SECRET_PARAMS: &[&str] = &["{token}"];
+
+/// The request path as logs show it: the raw path (ids stay useful) with every segment that the
+/// matched route template names as a secret parameter replaced by that parameter name
+/// (`/feeds/{token}/products.jsonl.gz`). Without a matched route, a segment after `/feeds/` is
+/// redacted too, so a mistyped hosted-feed URL does not leak its token either.
+pub fn loggable_path(template: Option<&str>, path: &str) -> String {
+    let segments: Vec<&str> = path.split('/').collect();
+    let mut out: Vec<&str> = segments.clone();
+    match template {
+        Some(t) => {
+            let names: Vec<&str> = t.split('/').collect();
+            for (i, name) in names.iter().enumerate() {
+                if SECRET_PARAMS.contains(name) && i < out.len() {
+                    out[i] = *name;
+                }
+            }
+        }
+        None => {
+            if segments.get(1) == Some(&"feeds") && segments.len() > 2 && !segments[2].is_empty() {
+                out[2] = "{token}";
+            }
+        }
+    }
+    out.join("/")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn feed_tokens_are_never_in_the_logged_path() {
+        let token = "tok_s3cr3t_abcdef0123456789";
+        let raw = format!("/feeds/{token}/products.jsonl.gz");
+        let logged = loggable_path(Some("/feeds/{token}/products.jsonl.gz"), &raw);
+        assert_eq!(logged, "/feeds/{token}/products.jsonl.gz");
+        // unmatched (e.g. a wrong file name): still redacted
+        let logged = loggable_path(None, &format!("/feeds/{token}/other.csv"));
+        assert!(!logged.contains(token), "{logged}");
+        assert_eq!(logged, "/feeds/{token}/other.csv");
+        // other paths keep their ids
+        assert_eq!(loggable_path(Some("/api/v1/shops/{id}"), "/api/v1/shops/shop_123"), "/api/v1/shops/shop_123");
+        assert_eq!(loggable_path(None, "/shops/123/products"), "/shops/123/products");
+        assert_eq!(loggable_path(None, "/feeds/"), "/feeds/");
+        assert_eq!(loggable_path(None, "/"), "/");
+    }
 
     #[test]
     fn incoming_ids_are_checked() {

@@ -113,7 +113,23 @@ pub fn build_with(state: AppState, extra: impl FnOnce(Router<AppState>) -> Route
         }),
     );
     let api = extra(api);
+    layered(api.fallback(crate::spa::serve), state)
+}
 
+/// Only `/healthz`, `/readyz` and `/metrics`, behind the same layers: what a worker-only process
+/// (`serve --role worker`) serves on its port, so it can be probed and scraped too.
+pub fn build_ops(state: AppState) -> Router {
+    let (ops, _) = OpenApiRouter::<AppState>::new().merge(routes::health::router()).split_for_parts();
+    layered(ops.fallback(not_found), state)
+}
+
+async fn not_found() -> Response {
+    ApiError::NotFound.into_response()
+}
+
+/// The layers every request goes through (request id, trace span, security headers, panics,
+/// timeout, body limit, metrics).
+fn layered(router: Router<AppState>, state: AppState) -> Router {
     let security = SecurityHeaders { hsts: state.https };
     let timeout = state.settings.request_timeout;
     let body_limit = state.settings.body_limit;
@@ -124,7 +140,10 @@ pub fn build_with(state: AppState, extra: impl FnOnce(Router<AppState>) -> Route
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request| {
                     let id = req.extensions().get::<RequestId>().map(|r| r.0.as_str()).unwrap_or("-");
-                    tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                    // Never the raw path: the hosted feed URL carries its secret token in a segment.
+                    let matched = req.extensions().get::<axum::extract::MatchedPath>().map(|m| m.as_str());
+                    let path = crate::middleware::loggable_path(matched, req.uri().path());
+                    tracing::info_span!("http", method = %req.method(), path = %path, request_id = %id)
                 })
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
@@ -133,7 +152,7 @@ pub fn build_with(state: AppState, extra: impl FnOnce(Router<AppState>) -> Route
         .layer(mw::from_fn_with_state(timeout, request_timeout))
         .layer(DefaultBodyLimit::max(body_limit));
 
-    api.fallback(crate::spa::serve)
+    router
         .method_not_allowed_fallback(method_not_allowed)
         .layer(mw::from_fn(crate::middleware::http_metrics))
         .layer(layers)

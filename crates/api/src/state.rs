@@ -31,4 +31,13 @@ impl AppState {
         let https = app.config().tls.is_some() || app.config().public_url.scheme() == "https";
         Ok(Self { app, settings: Arc::new(settings), limiter, https })
     }
+
+    /// The state of the ops endpoints of a worker-only process: no Redis (it serves no
+    /// rate-limited route), the metrics recorder installed.
+    pub fn for_ops(app: App, settings: ApiSettings) -> Self {
+        let limiter = AuthRateLimiter::in_memory(settings.rate_limits.clone());
+        let _ = crate::metrics_export::handle();
+        let https = app.config().tls.is_some() || app.config().public_url.scheme() == "https";
+        Self { app, settings: Arc::new(settings), limiter, https }
+    }
 }

@@ -1,7 +1,8 @@
 //! `serve`, `migrate`, `demo`: the platform commands (issue 5).
 //!
 //! Exit codes: 0 clean exit (also after SIGTERM/SIGINT), 1 runtime failure (database down,
-//! port taken…), 2 invalid configuration (the message names the variable).
+//! port taken…), 2 invalid configuration (the message names the variable; also `TLS_CERT`/`TLS_KEY`
+//! files that cannot be loaded and a `REDIS_URL` that does not answer).
 
 use std::net::{SocketAddr, TcpListener};
 use std::process::ExitCode;
@@ -20,7 +21,7 @@ pub enum Role {
     All,
     /// Only the HTTP API (scale horizontally behind a load balancer).
     Api,
-    /// Only job workers and the scheduler.
+    /// Only job workers and the scheduler (plus /healthz, /readyz and /metrics on HOST:PORT).
     Worker,
 }
 
@@ -54,6 +55,33 @@ pub struct DemoArgs {
 }
 
 // ---------------------------------------------------------------- startup helpers
+
+/// A configuration value that proves invalid only when used (`TLS_CERT`/`TLS_KEY` files that
+/// cannot be read, a `REDIS_URL` that does not answer): `serve` exits with code 2 for it, as for
+/// any other invalid configuration. The message names the variable.
+#[derive(Debug)]
+struct ConfigError(anyhow::Error);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:#}", self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Exit code and message of a failed `run`: 2 for a [`ConfigError`], 1 otherwise.
+fn failure_code(e: &anyhow::Error) -> ExitCode {
+    if e.is::<ConfigError>() {
+        tracing::error!(error = format!("{e:#}"), "invalid configuration");
+        eprintln!("configuration error: {e:#}");
+        ExitCode::from(2)
+    } else {
+        tracing::error!(error = format!("{e:#}"), "serve failed");
+        eprintln!("error: {e:#}");
+        ExitCode::from(1)
+    }
+}
 
 /// Loads `.env` + environment; on error prints a message naming the variable.
 fn load_config() -> Result<(Config, ApiSettings), ExitCode> {
@@ -122,16 +150,18 @@ async fn run(app: App, settings: ApiSettings, role: Role, shutdown: Cancellation
     let grace = config.worker.shutdown_timeout;
     let mut tasks: JoinSet<(&'static str, anyhow::Result<()>)> = JoinSet::new();
 
+    // Job, sync and feed counters are recorded in every role, so install the recorder first.
+    let _ = productsynch_api::metrics_export::handle();
+    let tls = match &config.tls {
+        Some(t) => Some(productsynch_api::server::load_tls(&t.cert, &t.key).map_err(ConfigError)?),
+        None => None,
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let addr = format!("{}:{}", config.host, config.port);
+    let listener = TcpListener::bind(&addr).with_context(|| format!("HOST/PORT: cannot listen on {addr}"))?;
+    let local: SocketAddr = listener.local_addr()?;
     if matches!(role, Role::All | Role::Api) {
-        let addr = format!("{}:{}", config.host, config.port);
-        let listener = TcpListener::bind(&addr).with_context(|| format!("HOST/PORT: cannot listen on {addr}"))?;
-        let local: SocketAddr = listener.local_addr()?;
-        let tls = match &config.tls {
-            Some(t) => Some(productsynch_api::server::load_tls(&t.cert, &t.key)?),
-            None => None,
-        };
-        let scheme = if tls.is_some() { "https" } else { "http" };
-        let state = AppState::new(app.clone(), settings).await?;
+        let state = AppState::new(app.clone(), settings).await.map_err(ConfigError)?;
         tracing::info!(
             address = %format!("{scheme}://{local}"),
             public_url = %config.public_url,
@@ -143,6 +173,16 @@ async fn run(app: App, settings: ApiSettings, role: Role, shutdown: Cancellation
         let token = shutdown.clone();
         tasks.spawn(async move {
             ("api", productsynch_api::server::serve(listener, router, tls, token, grace).await)
+        });
+    } else {
+        // A worker-only process answers /healthz, /readyz and /metrics on its port (no API), so
+        // it can be probed and scraped like the API processes.
+        let state = AppState::for_ops(app.clone(), settings);
+        tracing::info!(address = %format!("{scheme}://{local}"), "ops endpoints listening (/healthz, /readyz, /metrics)");
+        let router = productsynch_api::router::build_ops(state);
+        let token = shutdown.clone();
+        tasks.spawn(async move {
+            ("ops", productsynch_api::server::serve(listener, router, tls, token, grace).await)
         });
     }
     if matches!(role, Role::All | Role::Worker) {
@@ -202,11 +242,7 @@ pub fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
         };
         match run(app, settings, a.role, shutdown).await {
             Ok(code) => Ok(code),
-            Err(e) => {
-                tracing::error!(error = format!("{e:#}"), "serve failed");
-                eprintln!("error: {e:#}");
-                Ok(ExitCode::from(1))
-            }
+            Err(e) => Ok(failure_code(&e)),
         }
     })
 }
@@ -306,7 +342,7 @@ pub fn demo(a: DemoArgs) -> anyhow::Result<ExitCode> {
         if let Some(store) = store {
             store.shutdown().await;
         }
-        code
+        Ok(code.unwrap_or_else(|e| failure_code(&e)))
     })
 }
 

@@ -24,7 +24,17 @@ fn base_cmd(data_dir: &std::path::Path) -> Command {
 
 #[test]
 fn help_on_every_command() {
-    for args in [&["--help"][..], &["serve", "--help"], &["migrate", "--help"], &["demo", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["serve", "--help"],
+        &["migrate", "--help"],
+        &["demo", "--help"],
+        &["sim", "--help"],
+        &["sim", "generate", "--help"],
+        &["feed", "--help"],
+        &["feed", "validate", "--help"],
+        &["feed", "build", "--help"],
+    ] {
         let out = Command::new(BIN).args(args).output().unwrap();
         assert!(out.status.success(), "{args:?}");
         let text = String::from_utf8_lossy(&out.stdout);
@@ -158,22 +168,80 @@ fn sigterm_finishes_the_in_flight_request_then_exits_cleanly() {
     assert!(rest.iter().any(|l| l.contains("shutdown complete")), "{rest:?}");
 }
 
+/// A plain HTTP/1.1 GET; returns (status line, body).
+fn http_get(addr: &str, path: &str) -> (String, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    let mut text = String::new();
+    s.read_to_string(&mut text).unwrap();
+    let status = text.lines().next().unwrap_or_default().to_owned();
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    (status, body)
+}
+
 #[test]
-fn worker_role_stops_on_sigterm() {
+fn worker_role_serves_ops_endpoints_only_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let mut child = base_cmd(dir.path()).args(["serve", "--role", "worker"]).stdout(Stdio::piped()).spawn().unwrap();
     let stdout = child.stdout.take().unwrap();
     let mut lines = BufReader::new(stdout).lines();
-    loop {
+    let (mut started, mut addr) = (false, None::<String>);
+    while !(started && addr.is_some()) {
         let line = lines.next().expect("worker output").unwrap();
-        if line.contains("worker started") {
-            break;
+        started |= line.contains("worker started");
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line)
+            && v["message"].as_str().is_some_and(|m| m.starts_with("ops endpoints listening"))
+        {
+            addr = v["address"].as_str().map(|a| a.trim_start_matches("http://").to_owned());
         }
+        assert!(!line.contains(r#""message":"listening""#), "a worker serves no API: {line}");
     }
+    let addr = addr.unwrap();
+    let (status, body) = http_get(&addr, "/healthz");
+    assert!(status.contains(" 200"), "{status} {body}");
+    let (status, _) = http_get(&addr, "/readyz");
+    assert!(status.contains(" 200"), "{status}");
+    let (status, body) = http_get(&addr, "/metrics");
+    assert!(status.contains(" 200"), "{status}");
+    // the job gauges, every known queue and status, zeros included
+    assert!(body.contains(r#"productsynch_jobs{queue="maintenance",status="queued"}"#), "{body}");
+    assert!(body.contains(r#"route="/healthz""#), "requests to the worker are counted: {body}");
+    let (status, _) = http_get(&addr, "/api/v1/auth/me");
+    assert!(status.contains(" 404"), "no API on a worker: {status}");
+
     sigterm(&child);
     let status = wait_exit(&mut child);
     assert!(status.success(), "{status:?}");
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     assert!(rest.iter().any(|l| l.contains("worker stopped")), "{rest:?}");
-    assert!(!rest.iter().any(|l| l.contains("listening")));
+}
+
+#[test]
+fn unreadable_tls_files_exit_2_naming_the_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing-cert.pem");
+    let key = dir.path().join("key.pem");
+    std::fs::write(&key, "not a key").unwrap();
+    let out = base_cmd(dir.path()).env("TLS_CERT", &missing).env("TLS_KEY", &key).arg("serve").output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("TLS_CERT"), "{err}");
+    // a readable certificate with a garbage key names TLS_KEY
+    let cert = dir.path().join("cert.pem");
+    std::fs::write(&cert, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n").unwrap();
+    let out = base_cmd(dir.path()).env("TLS_CERT", &cert).env("TLS_KEY", &key).args(["serve", "--role", "worker"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("TLS_"), "{err}");
+}
+
+#[test]
+fn unreachable_redis_exits_2_naming_the_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    // a port nothing listens on
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let out = base_cmd(dir.path()).env("REDIS_URL", format!("redis://127.0.0.1:{port}")).arg("serve").output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("REDIS_URL"));
 }

@@ -74,7 +74,108 @@ both!(health_readiness_and_metrics, |t| {
     assert!(r.text.contains("http_requests_total{"), "{}", r.text);
     assert!(r.text.contains(r#"route="/api/v1/auth/me""#), "{}", r.text);
     assert!(r.text.contains("http_request_duration_seconds_bucket"), "{}", r.text);
+    // job gauges for every known queue and status, zeros included (an emptied group reads 0)
+    for q in productsynch_core::jobs::queues::ALL {
+        for s in ["queued", "running", "succeeded", "dead", "cancelled"] {
+            let series = format!(r#"productsynch_jobs{{queue="{q}",status="{s}"}} "#);
+            assert!(r.text.contains(&series), "missing {series}: {}", r.text);
+        }
+    }
 });
+
+/// A server on a fresh SQLite database with its own config and settings, and extra routes.
+async fn spawn_custom(
+    config: impl FnOnce(&mut productsynch_core::Config),
+    settings: productsynch_api::ApiSettings,
+    extra: impl FnOnce(axum::Router<productsynch_api::AppState>) -> axum::Router<productsynch_api::AppState>,
+) -> TestApp {
+    let db = productsynch_db::test_support::TestDb::sqlite().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut cfg = productsynch_core::Config::for_tests(dir.path(), &db.url);
+    config(&mut cfg);
+    let app = productsynch_core::App::from_parts(cfg, db.db.clone()).expect("app");
+    let state = productsynch_api::AppState::new(app.clone(), settings).await.expect("state");
+    spawn_router(productsynch_api::router::build_with(state, extra), app, dir, Some(db)).await
+}
+
+/// `API_REQUEST_TIMEOUT_SECS`: a request slower than the limit gets a 408 problem.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_requests_get_408() {
+    let settings = productsynch_api::ApiSettings { request_timeout: std::time::Duration::from_millis(300), ..Default::default() };
+    let t = spawn_custom(
+        |_| {},
+        settings,
+        |r| {
+            r.route(
+                "/api/v1/test-slow",
+                axum::routing::get(|| async {
+                    tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+                    "late"
+                }),
+            )
+        },
+    )
+    .await;
+    let r = t.get("/api/v1/test-slow").await;
+    r.assert_problem(408);
+    // fast requests are unaffected
+    assert_eq!(t.get("/healthz").await.status, 200);
+}
+
+/// `/api/v1/dev/outbox` exists outside production only (route and OpenAPI document).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dev_outbox_is_hidden_in_production() {
+    let t = spawn_custom(|c| c.app_env = productsynch_core::config::AppEnv::Production, Default::default(), |r| r).await;
+    t.get("/api/v1/dev/outbox").await.assert_problem(404);
+    let doc = t.get("/api/v1/openapi.json").await.body;
+    assert!(doc["paths"].get("/api/v1/dev/outbox").is_none(), "documented in production");
+    assert!(doc["paths"].get("/api/v1/auth/me").is_some());
+    let dev = spawn_custom(|_| {}, Default::default(), |r| r).await;
+    assert_eq!(dev.get("/api/v1/dev/outbox").await.status, 200);
+}
+
+/// The request log shows the hosted feed URL with `{token}` in place of the secret token.
+#[tokio::test(flavor = "current_thread")]
+async fn request_logs_never_contain_the_feed_token() {
+    use tower::ServiceExt;
+    #[derive(Clone, Default)]
+    struct Buf(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Buf {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let buf = Buf::default();
+    let w = buf.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || w.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .finish();
+    // this thread only: the requests below run on it (oneshot, current-thread runtime)
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let db = productsynch_db::test_support::TestDb::sqlite().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let app = productsynch_core::App::from_parts(productsynch_core::Config::for_tests(dir.path(), &db.url), db.db.clone()).expect("app");
+    let state = productsynch_api::AppState::new(app, Default::default()).await.expect("state");
+    let router = productsynch_api::router::build(state);
+    let token = "s3cret-feed-token-0123456789abcdef";
+    for path in [format!("/feeds/{token}/products.jsonl.gz"), format!("/feeds/{token}/other.csv"), "/api/v1/shops/shop_42".to_owned()] {
+        let req = axum::http::Request::get(&path).body(axum::body::Body::empty()).unwrap();
+        let res = router.clone().oneshot(req).await.unwrap();
+        // (an unknown /feeds/… path falls back to the SPA: 200)
+        assert!(!res.status().is_server_error(), "{path}: {}", res.status());
+    }
+    let logs = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("/feeds/{token}/products.jsonl.gz"), "{logs}");
+    assert!(logs.contains("/feeds/{token}/other.csv"), "{logs}");
+    assert!(logs.contains("/api/v1/shops/shop_42"), "other paths keep their ids: {logs}");
+    assert!(!logs.contains(token), "the token leaked into the logs: {logs}");
+}
 
 both!(spa_fallback_serves_html_outside_the_api, |t| {
     let r = t.get("/shops/123/products").await;
