@@ -11,8 +11,8 @@ async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
 }
 
 both_backends!(backfills_existing_products, |db| async move {
-    // Back to the schema before 000071, then products stored without it.
-    Migrator::down(&db, Some(1)).await.unwrap();
+    // Back to the schema before 000071 (undoing 000072 and 000071), then products stored without it.
+    Migrator::down(&db, Some(2)).await.unwrap();
     let exists = db
         .execute_unprepared("SELECT 1 FROM product_categories")
         .await;

@@ -10,6 +10,7 @@ mod m20261128_000010_sync;
 mod m20261128_000060_delivery;
 mod m20261128_000070_product_list_indexes;
 mod m20261128_000071_product_search_index;
+mod m20261128_000072_product_flags_index;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000060_delivery::Migration),
             Box::new(m20261128_000070_product_list_indexes::Migration),
             Box::new(m20261128_000071_product_search_index::Migration),
+            Box::new(m20261128_000072_product_flags_index::Migration),
         ]
     }
 }
