@@ -1,7 +1,8 @@
 // The merchant's critical path in a real browser against the real server and the simulated
 // WooCommerce store (scripts/test-e2e.sh starts both): connect the store through wc-auth,
 // configure it, wait for the initial sync, edit a product, publish the feed and download it from
-// the hosted URL, bulk-exclude products. Screenshots of every main page go to docs/screenshots/.
+// the hosted URL, bulk-exclude products, choose the hosted URL delivery and rotate its URL.
+// Screenshots of every main page go to docs/screenshots/.
 //
 // Waits are on visible states (headings, links, table rows, texts), never on fixed delays.
 import assert from 'node:assert/strict';
@@ -21,7 +22,7 @@ const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const shopTab = (page, name) => page.getByRole('navigation', { name: 'Shop sections' }).getByRole('link', { name, exact: true });
 
 describe('a store, end to end', { skip: SIM_URL ? false : 'no simulated store (run through scripts/test-e2e.sh)' }, () => {
-  test('connect the simulated store, sync, edit a product, publish and download the feed, store webhook, bulk exclude', async () => {
+  test('connect the simulated store, sync, edit a product, publish and download the feed, store webhook, bulk exclude, hosted URL rotation', async () => {
     const account = newAccount('shop');
     await withPage(browser, 'shop-journey', async (page) => {
       await register(page, account);
@@ -208,6 +209,56 @@ describe('a store, end to end', { skip: SIM_URL ? false : 'no simulated store (r
       await page.waitForURL(`${BASE_URL}/shops`);
       await page.getByText('Northwind Outfitters').first().waitFor();
       await screenshot(page, 'shops');
+
+      // ---- 9. Hosted URL delivery chosen in the shop settings, then its URL rotated: the old URL
+      // answers 404 at once and the new one serves the feed. Another method is set up first
+      // (through the API, pointing at the simulator) so that choosing "Hosted URL" is a real change.
+      const configPath = `/api/v1/shops/${shopId}/openai-config`;
+      const current = await apiAs(page, 'GET', configPath);
+      await apiAs(page, 'PUT', configPath, {
+        method: 'https',
+        enabled: current.enabled,
+        cadence: current.cadence,
+        https: { endpoint: `${SIM_URL}/e2e-feed-receiver`, token: 'e2e-token' },
+      });
+      await page.goto(`/shops/${shopId}/settings`);
+      const delivery = page.getByRole('form', { name: 'Delivery settings' });
+      const hostedChoice = delivery.getByRole('radio', { name: 'Hosted URL' });
+      await hostedChoice.waitFor();
+      if (!(await hostedChoice.isChecked())) {
+        await hostedChoice.check();
+        await delivery.getByRole('button', { name: 'Save delivery settings' }).click();
+        await page.getByText('Delivery settings saved').waitFor();
+      }
+      assert.ok(await hostedChoice.isChecked(), 'Hosted URL is the selected method');
+      assert.equal((await apiAs(page, 'GET', configPath)).method, 'hosted');
+
+      const urlField = page.getByRole('textbox', { name: 'Hosted feed URL' });
+      const oldUrl = await urlField.inputValue();
+      assert.match(oldUrl, new RegExp(`^${escape(BASE_URL)}/feeds/[^/]+/products\\.jsonl\\.gz$`));
+      assert.equal((await fetch(oldUrl)).status, 200, 'the current hosted URL serves the feed before the rotation');
+      await page.getByRole('button', { name: 'Rotate URL…' }).click();
+      const rotateDialog = page.getByRole('dialog', { name: 'Rotate the hosted feed URL' });
+      await rotateDialog.getByRole('button', { name: 'Rotate URL', exact: true }).click();
+      await page.getByText('New hosted feed URL created; the old one no longer works.').waitFor();
+      await rotateDialog.waitFor({ state: 'hidden' });
+      const newUrl = await eventually('the hosted URL to change', async () => {
+        const v = await urlField.inputValue();
+        return v !== oldUrl && v;
+      }, { timeoutMs: 15_000, everyMs: 200 });
+      assert.match(newUrl, new RegExp(`^${escape(BASE_URL)}/feeds/[^/]+/products\\.jsonl\\.gz$`));
+      assert.equal((await apiAs(page, 'GET', configPath)).hostedUrl, newUrl, 'the page shows the URL the server now serves');
+
+      const oldRes = await fetch(oldUrl);
+      assert.equal(oldRes.status, 404, 'the rotated-out URL no longer serves the feed');
+      const newRes = await fetch(newUrl);
+      assert.equal(newRes.status, 200, `the new hosted URL serves the feed (${newRes.status})`);
+      const rotatedItems = gunzipSync(Buffer.from(await newRes.arrayBuffer()))
+        .toString('utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      assert.ok(rotatedItems.some((i) => i.title === newTitle), 'the new URL serves the same current feed');
     });
   });
 });
