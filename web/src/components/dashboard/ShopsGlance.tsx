@@ -1,9 +1,18 @@
-import { Anchor, Badge, Card, Group, Progress, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Card, Group, Progress, Stack, Table, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
 import { formatDateTime } from '../../lib/format';
-import { Bar, SkeletonRows } from '../TableSkeleton';
+import { BadgeBar, Bar, TableHead, TableStateRows, TwoBars, type TableColumn } from '../TableSkeleton';
 import { formatCount, formatPercent, formatRelative, SYNC_STATE_COLOR, SYNC_STATE_LABEL } from '../../pages/sync/format';
 import type { ShopData } from './data';
+
+/** Columns of the table, with fixed widths (the store name takes the rest). */
+const COLUMNS: TableColumn[] = [
+  { header: 'Store', skeleton: <TwoBars top="50%" bottom="35%" topH={14} gap={6} /> },
+  { header: 'Sync', w: 140, skeleton: <BadgeBar /> },
+  { header: 'Products', w: 100, right: true, skeleton: <Bar w="50%" right /> },
+  { header: 'In feed', w: 180, skeleton: '70%' },
+  { header: 'Last sync', w: 130, skeleton: '60%' },
+];
 
 /** Height of a store row (placeholder or real), so the loaded rows take the placeholders' place. */
 const ROW_HEIGHT = 68;
@@ -27,34 +36,9 @@ export function ShopsGlance({ data, loading = false }: { data: ShopData[]; loadi
         <Table.ScrollContainer minWidth={640}>
           {/* Fixed layout and widths: the rows replace the placeholders without the columns moving. */}
           <Table verticalSpacing="sm" aria-label="Stores at a glance" aria-busy={loading} highlightOnHover layout="fixed">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Store</Table.Th>
-                <Table.Th w={140}>Sync</Table.Th>
-                <Table.Th w={100} ta="right">
-                  Products
-                </Table.Th>
-                <Table.Th w={180}>In feed</Table.Th>
-                <Table.Th w={130}>Last sync</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
+            <TableHead columns={COLUMNS} />
             <Table.Tbody>
-              {loading && data.length === 0 && (
-                <SkeletonRows
-                  rows={2}
-                  height={ROW_HEIGHT}
-                  cells={[
-                    <Stack key="store" gap={6}>
-                      <Skeleton h={14} w="50%" radius="sm" />
-                      <Skeleton h={10} w="35%" radius="sm" />
-                    </Stack>,
-                    <Skeleton key="sync" h={20} w={84} radius="xl" />,
-                    <Bar key="products" w="50%" right />,
-                    '70%',
-                    '60%',
-                  ]}
-                />
-              )}
+              <TableStateRows columns={COLUMNS} loading={loading && data.length === 0} rows={2} height={ROW_HEIGHT} />
               {data.map(({ shop, status, summary }) => {
                 const connected = status?.isConnected ?? shop.isConnected;
                 const state = status?.current ? 'SYNCING' : (status?.syncStatus ?? shop.syncStatus);

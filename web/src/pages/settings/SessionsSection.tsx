@@ -7,9 +7,25 @@ import { useRevokeAllSessions, useRevokeSession, useSessions } from '../../api/h
 import { errorMessage } from '../../api/problem';
 import type { Session } from '../../api/types';
 import { ErrorState } from '../../components/ErrorState';
-import { MessageRow, SkeletonRows } from '../../components/TableSkeleton';
+import { TableHead, TableStateRows, TwoBars, type TableColumn } from '../../components/TableSkeleton';
 import { describeUserAgent, formatDateAndTime, formatDateTime } from '../../lib/format';
 import { Section } from './Section';
+
+/** Columns of the table, with fixed widths (the device takes the rest). */
+const COLUMNS: TableColumn[] = [
+  {
+    header: 'Device',
+    skeleton: (
+      <Group gap="xs" wrap="nowrap">
+        <Skeleton h={18} w={18} radius="sm" />
+        <TwoBars top="55%" bottom="30%" gap={6} style={{ flex: 1 }} />
+      </Group>
+    ),
+  },
+  { header: 'Signed in', w: 150, skeleton: <TwoBars top="75%" bottom="45%" /> },
+  { header: 'Last active', w: 150, skeleton: <TwoBars top="75%" bottom="45%" /> },
+  { header: <VisuallyHidden>Actions</VisuallyHidden>, w: 96, skeleton: null },
+];
 
 /** Height of a session row (placeholder or real), so the loaded rows take the placeholders' place. */
 const ROW_HEIGHT = 66;
@@ -42,40 +58,16 @@ export function SessionsSection() {
         <Table.ScrollContainer minWidth={600}>
           {/* Fixed layout and widths: the sessions replace the placeholders without the columns moving. */}
           <Table verticalSpacing="sm" aria-label="Active sessions" aria-busy={sessions.isPending} layout="fixed">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Device</Table.Th>
-                <Table.Th w={150}>Signed in</Table.Th>
-                <Table.Th w={150}>Last active</Table.Th>
-                <Table.Th w={96}>
-                  <VisuallyHidden>Actions</VisuallyHidden>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
+            <TableHead columns={COLUMNS} />
             <Table.Tbody>
-              {sessions.isPending && (
-                <SkeletonRows
-                  rows={2}
-                  height={ROW_HEIGHT}
-                  cells={[
-                    <Group key="device" gap="xs" wrap="nowrap">
-                      <Skeleton h={18} w={18} radius="sm" />
-                      <Stack gap={6} style={{ flex: 1 }}>
-                        <Skeleton h={12} w="55%" radius="sm" />
-                        <Skeleton h={10} w="30%" radius="sm" />
-                      </Stack>
-                    </Group>,
-                    <DateSkeleton key="created" />,
-                    <DateSkeleton key="used" />,
-                    null,
-                  ]}
-                />
-              )}
-              {sessions.data?.length === 0 && (
-                <MessageRow columns={4}>
-                  <Text size="sm">No active sessions.</Text>
-                </MessageRow>
-              )}
+              <TableStateRows
+                columns={COLUMNS}
+                loading={sessions.isPending}
+                rows={2}
+                height={ROW_HEIGHT}
+                empty={sessions.data?.length === 0 && 'No active sessions.'}
+                emptyDimmed={false}
+              />
               {sessions.data?.map((s) => (
                 <Table.Tr key={s.id} h={ROW_HEIGHT}>
                   <Table.Td>
@@ -154,14 +146,5 @@ function When({ iso }: { iso: string }) {
         {time}
       </Text>
     </div>
-  );
-}
-
-function DateSkeleton() {
-  return (
-    <Stack gap={8}>
-      <Skeleton h={12} w="75%" radius="sm" />
-      <Skeleton h={10} w="45%" radius="sm" />
-    </Stack>
   );
 }

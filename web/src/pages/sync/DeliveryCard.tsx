@@ -2,9 +2,20 @@ import { Anchor, Badge, Card, Code, Group, SimpleGrid, Skeleton, Stack, Table, T
 import { Link } from 'react-router';
 import type { OpenAiConfig, Push } from '../../api/sync';
 import { ErrorState } from '../../components/ErrorState';
-import { Bar, MessageRow, SkeletonRows } from '../../components/TableSkeleton';
+import { BadgeBar, Bar, TableHead, TableStateRows, TwoBars, type TableColumn } from '../../components/TableSkeleton';
 import { formatDateAndTime, formatDateTime } from '../../lib/format';
 import { formatBytes, formatCount, formatRelative, methodLabel, PUSH_STATUS_COLOR, triggerLabel } from './format';
+
+/** Columns of the push history, with fixed widths (the remote answer takes the rest). */
+const COLUMNS: TableColumn[] = [
+  { header: 'Started', w: 128, skeleton: <TwoBars top="80%" bottom="50%" /> },
+  { header: 'Method', w: 112, skeleton: '70%' },
+  { header: 'Trigger', w: 104, skeleton: '60%' },
+  { header: 'Status', w: 124, skeleton: <BadgeBar /> },
+  { header: 'Items', w: 72, right: true, skeleton: <Bar w="50%" right /> },
+  { header: 'Size', w: 80, right: true, skeleton: <Bar w="60%" right /> },
+  { header: 'Remote answer', skeleton: '70%' },
+];
 
 /** Height of a push row (placeholder or real), so the loaded rows take the placeholders' place. */
 const ROW_HEIGHT = 64;
@@ -80,47 +91,15 @@ export function DeliveryCard({
           <Table.ScrollContainer minWidth={760}>
             {/* Fixed layout and widths: the rows replace the placeholders without the columns moving. */}
             <Table verticalSpacing="xs" aria-label="Push history" aria-busy={!pushes} highlightOnHover layout="fixed">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th w={128}>Started</Table.Th>
-                  <Table.Th w={112}>Method</Table.Th>
-                  <Table.Th w={104}>Trigger</Table.Th>
-                  <Table.Th w={124}>Status</Table.Th>
-                  <Table.Th w={72} ta="right">
-                    Items
-                  </Table.Th>
-                  <Table.Th w={80} ta="right">
-                    Size
-                  </Table.Th>
-                  <Table.Th>Remote answer</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
+              <TableHead columns={COLUMNS} />
               <Table.Tbody>
-                {!pushes && (
-                  <SkeletonRows
-                    rows={2}
-                    height={ROW_HEIGHT}
-                    cells={[
-                      <Stack key="started" gap={8}>
-                        <Skeleton h={12} w="80%" radius="sm" />
-                        <Skeleton h={10} w="50%" radius="sm" />
-                      </Stack>,
-                      '70%',
-                      '60%',
-                      <Skeleton key="status" h={20} w={84} radius="xl" />,
-                      <Bar key="items" w="50%" right />,
-                      <Bar key="size" w="60%" right />,
-                      '70%',
-                    ]}
-                  />
-                )}
-                {pushes && pushes.length === 0 && (
-                  <MessageRow columns={7}>
-                    <Text size="sm" c="dimmed">
-                      The feed has not been delivered yet.
-                    </Text>
-                  </MessageRow>
-                )}
+                <TableStateRows
+                  columns={COLUMNS}
+                  loading={!pushes}
+                  rows={2}
+                  height={ROW_HEIGHT}
+                  empty={pushes?.length === 0 && 'The feed has not been delivered yet.'}
+                />
                 {pushes?.map((p) => (
                   <Table.Tr key={p.id} h={ROW_HEIGHT}>
                     <Table.Td title={formatDateTime(p.startedAt)}>

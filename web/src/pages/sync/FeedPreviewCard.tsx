@@ -2,7 +2,7 @@ import { Anchor, Badge, Card, Group, Image, SimpleGrid, Skeleton, Stack, Table, 
 import { IconDownload } from '@tabler/icons-react';
 import { FEED_FORMATS, feedDownloadUrl, type FeedFile, type FeedPreview } from '../../api/sync';
 import { ErrorState } from '../../components/ErrorState';
-import { MessageRow, SkeletonRows } from '../../components/TableSkeleton';
+import { TableHead, TableStateRows, type TableColumn } from '../../components/TableSkeleton';
 import { formatDateTime } from '../../lib/format';
 import { formatBytes, formatCount, formatPercent, formatRelative } from './format';
 
@@ -17,6 +17,16 @@ export function itemText(v: unknown): string {
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return JSON.stringify(v);
 }
+
+/** Columns of the preview, with fixed widths (the title takes the rest). */
+const COLUMNS: TableColumn[] = [
+  { label: 'Image', w: 60, skeleton: <Skeleton h={40} w={40} radius="sm" /> },
+  { header: 'Item id', w: 150, skeleton: '70%' },
+  { header: 'Title', skeleton: '80%' },
+  { header: 'Price', w: 112, skeleton: '60%' },
+  { header: 'Availability', w: 112, skeleton: '60%' },
+  { header: 'Search / checkout', w: 170, skeleton: '70%' },
+];
 
 /** Height of an item row (placeholder or real), so the loaded rows take the placeholders' place. */
 const ROW_HEIGHT = 64;
@@ -69,31 +79,15 @@ export function FeedPreviewCard({
           <Table.ScrollContainer minWidth={720}>
             {/* Fixed layout and widths: the items replace the placeholders without the columns moving. */}
             <Table verticalSpacing="xs" aria-label="Feed preview" aria-busy={!preview} highlightOnHover layout="fixed">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th w={60} aria-label="Image" />
-                  <Table.Th w={150}>Item id</Table.Th>
-                  <Table.Th>Title</Table.Th>
-                  <Table.Th w={112}>Price</Table.Th>
-                  <Table.Th w={112}>Availability</Table.Th>
-                  <Table.Th w={170}>Search / checkout</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
+              <TableHead columns={COLUMNS} />
               <Table.Tbody>
-                {!preview && (
-                  <SkeletonRows
-                    rows={3}
-                    height={ROW_HEIGHT}
-                    cells={[<Skeleton key="image" h={40} w={40} radius="sm" />, '70%', '80%', '60%', '60%', '70%']}
-                  />
-                )}
-                {preview && items.length === 0 && (
-                  <MessageRow columns={6}>
-                    <Text size="sm" c="dimmed">
-                      The feed has no items yet.
-                    </Text>
-                  </MessageRow>
-                )}
+                <TableStateRows
+                  columns={COLUMNS}
+                  loading={!preview}
+                  rows={3}
+                  height={ROW_HEIGHT}
+                  empty={items.length === 0 && 'The feed has no items yet.'}
+                />
                 {items.map((it, i) => (
                   <Table.Tr key={`${itemText(it.item_id)}-${i}`} h={ROW_HEIGHT}>
                     <Table.Td>

@@ -1,14 +1,34 @@
-import { ActionIcon, Badge, Card, List, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import { ActionIcon, Badge, Card, List, Stack, Table, Text, Title } from '@mantine/core';
 import { IconChevronDown, IconChevronRight } from '@tabler/icons-react';
 import { Fragment, useState } from 'react';
 import { batchErrors, type SyncBatch } from '../../api/sync';
 import { ErrorState } from '../../components/ErrorState';
-import { Bar, MessageRow, SkeletonRows } from '../../components/TableSkeleton';
+import { BadgeBar, Bar, TableHead, TableStateRows, TwoBars, type TableColumn } from '../../components/TableSkeleton';
 import { formatDateAndTime, formatDateTime } from '../../lib/format';
 import { formatCount, formatDuration, SYNC_KIND_LABEL, SYNC_STATE_COLOR, SYNC_STATE_LABEL, triggerLabel } from './format';
 
-/** Columns of the table (the expanded error row spans them all). */
-const COLUMNS = 11;
+/**
+ * Columns of the table (the expanded error row spans them all). Fixed widths fit the widest header or
+ * badge; a little less cell padding so the eleven columns fit a laptop screen.
+ */
+const COLUMNS: TableColumn[] = [
+  { label: 'Details', w: 40, skeleton: null },
+  { header: 'Started', skeleton: <TwoBars top="80%" bottom="50%" /> },
+  { header: 'Type', w: 100, skeleton: '70%' },
+  { header: 'Trigger', w: 88, skeleton: '70%' },
+  { header: 'Status', w: 116, skeleton: <BadgeBar /> },
+  ...(
+    [
+      ['Created', 78],
+      ['Updated', 84],
+      ['Unchanged', 104],
+      ['Deleted', 78],
+      ['Failed', 64],
+      ['Duration', 86],
+    ] as const
+  ).map(([header, w]) => ({ header, w, right: true, skeleton: <Bar w="50%" right /> })),
+];
+
 /** Height of a row (placeholder or batch), so the loaded rows take the placeholders' place. */
 const ROW_HEIGHT = 64;
 
@@ -37,61 +57,17 @@ export function SyncHistoryTable({
         {error != null && !batches && <ErrorState error={error} title="Could not load the sync history" onRetry={onRetry} />}
         {(batches || error == null) && (
           <Table.ScrollContainer minWidth={940}>
-            {/* Fixed layout and widths: the rows replace the placeholders without the columns moving (widths fit
-                the widest header or badge; a little less cell padding so the eleven columns fit a laptop screen). */}
+            {/* Fixed layout and widths: the rows replace the placeholders without the columns moving. */}
             <Table verticalSpacing="xs" horizontalSpacing={8} aria-label="Sync history" aria-busy={!batches} highlightOnHover layout="fixed">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th w={40} aria-label="Details" />
-                  <Table.Th>Started</Table.Th>
-                  <Table.Th w={100}>Type</Table.Th>
-                  <Table.Th w={88}>Trigger</Table.Th>
-                  <Table.Th w={116}>Status</Table.Th>
-                  <Table.Th w={78} ta="right">
-                    Created
-                  </Table.Th>
-                  <Table.Th w={84} ta="right">
-                    Updated
-                  </Table.Th>
-                  <Table.Th w={104} ta="right">
-                    Unchanged
-                  </Table.Th>
-                  <Table.Th w={78} ta="right">
-                    Deleted
-                  </Table.Th>
-                  <Table.Th w={64} ta="right">
-                    Failed
-                  </Table.Th>
-                  <Table.Th w={86} ta="right">
-                    Duration
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
+              <TableHead columns={COLUMNS} />
               <Table.Tbody>
-                {!batches && (
-                  <SkeletonRows
-                    rows={3}
-                    height={ROW_HEIGHT}
-                    cells={[
-                      null,
-                      <Stack key="started" gap={8}>
-                        <Skeleton h={12} w="80%" radius="sm" />
-                        <Skeleton h={10} w="50%" radius="sm" />
-                      </Stack>,
-                      '70%',
-                      '70%',
-                      <Skeleton key="status" h={20} w={84} radius="xl" />,
-                      ...[0, 1, 2, 3, 4, 5].map((i) => <Bar key={i} w="50%" right />),
-                    ]}
-                  />
-                )}
-                {batches && batches.length === 0 && (
-                  <MessageRow columns={COLUMNS}>
-                    <Text size="sm" c="dimmed">
-                      No syncs yet.
-                    </Text>
-                  </MessageRow>
-                )}
+                <TableStateRows
+                  columns={COLUMNS}
+                  loading={!batches}
+                  rows={3}
+                  height={ROW_HEIGHT}
+                  empty={batches?.length === 0 && 'No syncs yet.'}
+                />
                 {batches?.map((b) => {
                   const errors = batchErrors(b);
                   const expanded = Boolean(open[b.id]);
@@ -143,7 +119,7 @@ export function SyncHistoryTable({
                       </Table.Tr>
                       {expanded && (
                         <Table.Tr id={`errors-${b.id}`}>
-                          <Table.Td colSpan={COLUMNS}>
+                          <Table.Td colSpan={COLUMNS.length}>
                               <List size="sm" spacing={4} p="sm" aria-label={`Errors of the sync started ${when ? formatDateTime(when) : ''}`}>
                                 {errors.map((e, i) => (
                                   <List.Item key={i}>
