@@ -16,7 +16,8 @@ both_backends!(migrates_from_empty_and_roundtrips, |db| async move {
             "m20261128_000060_delivery",
             "m20261128_000070_product_list_indexes",
             "m20261128_000071_product_search_index",
-            "m20261128_000072_product_flags_index"
+            "m20261128_000072_product_flags_index",
+            "m20261128_000073_job_claim_index"
         ]
     );
     // Running again is a no-op.

@@ -11,6 +11,7 @@ mod m20261128_000060_delivery;
 mod m20261128_000070_product_list_indexes;
 mod m20261128_000071_product_search_index;
 mod m20261128_000072_product_flags_index;
+mod m20261128_000073_job_claim_index;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000070_product_list_indexes::Migration),
             Box::new(m20261128_000071_product_search_index::Migration),
             Box::new(m20261128_000072_product_flags_index::Migration),
+            Box::new(m20261128_000073_job_claim_index::Migration),
         ]
     }
 }
