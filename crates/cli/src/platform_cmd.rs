@@ -254,7 +254,7 @@ pub fn migrate(_a: MigrateArgs) -> anyhow::Result<ExitCode> {
     };
     init_tracing(config.log_format);
     runtime()?.block_on(async move {
-        let db = match productsynch_db::connect(config.database_url.expose()).await {
+        let db = match productsynch_db::connect_with(config.database_url.expose(), &config.connect_settings()).await {
             Ok(db) => db,
             Err(e) => {
                 eprintln!("error: DATABASE_URL: cannot connect: {e}");

@@ -65,11 +65,13 @@ pub struct ConnectSettings {
     pub acquire_timeout: Duration,
     /// Log every SQL statement (off by default; sqlx logs each at INFO otherwise).
     pub sql_logging: bool,
+    /// SQLite `PRAGMA mmap_size` in bytes (0: off, SQLite's default).
+    pub sqlite_mmap_size: u64,
 }
 
 impl Default for ConnectSettings {
     fn default() -> Self {
-        Self { max_connections: 16, min_connections: 1, acquire_timeout: Duration::from_secs(10), sql_logging: false }
+        Self { max_connections: 16, min_connections: 1, acquire_timeout: Duration::from_secs(10), sql_logging: false, sqlite_mmap_size: 0 }
     }
 }
 
@@ -93,11 +95,13 @@ pub async fn connect_with(url: &str, settings: &ConnectSettings) -> Result<Datab
         .acquire_timeout(settings.acquire_timeout)
         .sqlx_logging(settings.sql_logging);
     if kind == DbKind::Sqlite {
-        opts.map_sqlx_sqlite_opts(|o| {
+        let mmap_size = settings.sqlite_mmap_size.to_string();
+        opts.map_sqlx_sqlite_opts(move |o| {
             o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .pragma("mmap_size", mmap_size.clone())
         });
     }
     if kind == DbKind::Postgres {
