@@ -45,8 +45,7 @@ impl std::fmt::Debug for App {
 impl App {
     /// Connects to `DATABASE_URL`, applies pending migrations and builds every service.
     pub async fn start(config: Config) -> Result<App> {
-        let db = productsynch_db::connect_with(config.database_url.expose(), &config.connect_settings()).await?;
-        productsynch_db::migrate(&db).await?;
+        let db = productsynch_db::connect_and_migrate(config.database_url.expose(), &config.connect_settings()).await?;
         Self::from_parts(config, db)
     }
 

@@ -136,8 +136,7 @@ async fn feed_snapshot_is_streamed_into_s3_and_read_back() {
     let bucket = create_bucket(&endpoint).await;
     let dir = tempfile::tempdir().unwrap();
     let cfg = s3_config(dir.path(), &endpoint, &bucket);
-    let db = productsynch_db::connect(cfg.database_url.expose()).await.unwrap();
-    productsynch_db::migrate(&db).await.unwrap();
+    let db = productsynch_db::connect_and_migrate(cfg.database_url.expose(), &Default::default()).await.unwrap();
     let app = App::from_parts(cfg, db.clone()).unwrap();
     assert!(app.storage().description().starts_with("s3://"));
 

@@ -16,7 +16,7 @@
 
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
-use crate::{ConnectSettings, connect_with, migrate};
+use crate::{ConnectSettings, connect_and_migrate, connect_with, migrate};
 
 /// A migrated throw-away database. Clone `db` freely; keep the `TestDb` alive for the test.
 pub struct TestDb {
@@ -35,8 +35,7 @@ impl TestDb {
     pub async fn sqlite() -> TestDb {
         let dir = tempfile::tempdir().expect("create temp dir");
         let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
-        let db = connect_with(&url, &test_settings()).await.expect("connect sqlite");
-        migrate(&db).await.expect("migrate sqlite");
+        let db = connect_and_migrate(&url, &test_settings()).await.expect("connect and migrate sqlite");
         TestDb { db, url, kind: Kind::Sqlite { _dir: dir } }
     }
 

@@ -11,8 +11,10 @@ async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
 }
 
 both_backends!(backfills_existing_products, |db| async move {
-    // Back to the schema before 000071 (undoing 000072 and 000071), then products stored without it.
-    Migrator::down(&db, Some(2)).await.unwrap();
+    // Back to the schema before 000071 (undoing it and every later migration), then products stored without it.
+    let applied = productsynch_db::applied_migrations(&db).await.unwrap();
+    let from = applied.iter().position(|m| m == "m20261128_000071_product_search_index").expect("000071 applied");
+    Migrator::down(&db, Some((applied.len() - from) as u32)).await.unwrap();
     let exists = db
         .execute_unprepared("SELECT 1 FROM product_categories")
         .await;
