@@ -6,7 +6,7 @@ use std::io::Read;
 use std::time::Duration;
 
 use chrono::Utc;
-use productsynch_db::entities::{ProductStatus, SyncStatus, products, shops};
+use productsynch_db::entities::{ProductStatus, SyncStatus, products};
 use productsynch_sim::feed_receiver::FeedReceiver;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 use serde_json::{Value, json};
@@ -33,26 +33,7 @@ fn item(i: u32) -> Value {
 async fn setup(t: &TestApp) -> (String, String) {
     let (_, token, _, user_id) = t.user("delivery").await;
     let now = Utc::now();
-    let shop_id = productsynch_db::ids::new_id(productsynch_db::ids::SHOP);
-    shops::ActiveModel {
-        id: Set(shop_id.clone()),
-        user_id: Set(user_id),
-        woo_store_url: Set("https://shop.example.com".into()),
-        woo_consumer_key: Set("ck_test".into()),
-        woo_consumer_secret: Set(t.app.crypto().encrypt("cs_test")),
-        shop_name: Set("Example Store".into()),
-        shop_currency: Set("USD".into()),
-        is_connected: Set(true),
-        sync_status: Set(SyncStatus::Completed),
-        sync_enabled: Set(true),
-        openai_enabled: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(t.app.db())
-    .await
-    .expect("shop");
+    let shop_id = t.insert_shop(&user_id, "https://shop.example.com", "ck_test", "Example Store").await;
     let rows: Vec<(u32, Option<Value>, bool, ProductStatus)> = vec![
         (1, Some(item(1)), true, ProductStatus::Synced),
         (2, Some(json!([item(2)])), true, ProductStatus::Synced),

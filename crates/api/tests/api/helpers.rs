@@ -214,6 +214,35 @@ impl TestApp {
         self.post("/api/v1/auth/login", json!({"email": email, "password": password})).await
     }
 
+    /// A connected, synced shop of `user_id` written straight to the database (no store is asked), with its
+    /// consumer secret encrypted as the API would store it; returns the shop id.
+    pub async fn insert_shop(&self, user_id: &str, store_url: &str, consumer_key: &str, name: &str) -> String {
+        use productsynch_db::entities::{SyncStatus, shops};
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+        let now = chrono::Utc::now();
+        let id = productsynch_db::ids::new_id(productsynch_db::ids::SHOP);
+        shops::ActiveModel {
+            id: Set(id.clone()),
+            user_id: Set(user_id.to_owned()),
+            woo_store_url: Set(store_url.into()),
+            woo_consumer_key: Set(consumer_key.into()),
+            woo_consumer_secret: Set(self.app.crypto().encrypt("cs_test")),
+            shop_name: Set(name.into()),
+            shop_currency: Set("USD".into()),
+            is_connected: Set(true),
+            sync_status: Set(SyncStatus::Completed),
+            sync_enabled: Set(true),
+            openai_enabled: Set(false),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(self.app.db())
+        .await
+        .expect("shop");
+        id
+    }
+
     /// Registers a new user; returns (email, access token, refresh token, user id).
     pub async fn user(&self, tag: &str) -> (String, String, String, String) {
         let email = unique_email(tag);

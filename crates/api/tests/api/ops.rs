@@ -286,32 +286,13 @@ fn response_schema<'a>(doc: &'a Value, method: &str, path: &str, status: &str) -
 
 both!(answers_of_the_catalog_routes_match_their_schemas, |t| {
     use chrono::Utc;
-    use productsynch_db::entities::{ProductStatus, SyncStatus, product_variants, products, shops, webhook_events};
+    use productsynch_db::entities::{ProductStatus, SyncStatus, product_variants, products, webhook_events};
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 
     let doc = t.get("/api/v1/openapi.json").await.body;
     let (_, token, _, user_id) = t.user("shapes").await;
     let now = Utc::now();
-    let shop_id = productsynch_db::ids::new_id(productsynch_db::ids::SHOP);
-    shops::ActiveModel {
-        id: Set(shop_id.clone()),
-        user_id: Set(user_id),
-        woo_store_url: Set("https://shop.example.com".into()),
-        woo_consumer_key: Set("ck_test_1234".into()),
-        woo_consumer_secret: Set(t.app.crypto().encrypt("cs_test")),
-        shop_name: Set("Example Store".into()),
-        shop_currency: Set("USD".into()),
-        is_connected: Set(true),
-        sync_status: Set(SyncStatus::Completed),
-        sync_enabled: Set(true),
-        openai_enabled: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(t.app.db())
-    .await
-    .expect("shop");
+    let shop_id = t.insert_shop(&user_id, "https://shop.example.com", "ck_test_1234", "Example Store").await;
     let pid = format!("prod_{shop_id}_1");
     products::ActiveModel {
         id: Set(pid.clone()),

@@ -128,28 +128,7 @@ fn body_for(method: &str, path: &str, pid: &str) -> Option<Value> {
 /// A connected shop of `user_id` whose store URL refuses connections (verify and disconnect fail
 /// fast, without the network).
 async fn insert_shop(t: &TestApp, user_id: &str, name: &str) -> String {
-    let now = Utc::now();
-    let id = productsynch_db::ids::new_id(productsynch_db::ids::SHOP);
-    shops::ActiveModel {
-        id: Set(id.clone()),
-        user_id: Set(user_id.to_owned()),
-        woo_store_url: Set("http://127.0.0.1:1".into()),
-        woo_consumer_key: Set("ck_test".into()),
-        woo_consumer_secret: Set(t.app.crypto().encrypt("cs_test")),
-        shop_name: Set(name.into()),
-        shop_currency: Set("USD".into()),
-        is_connected: Set(true),
-        sync_status: Set(SyncStatus::Completed),
-        sync_enabled: Set(true),
-        openai_enabled: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(t.app.db())
-    .await
-    .expect("shop");
-    id
+    t.insert_shop(user_id, "http://127.0.0.1:1", "ck_test", name).await
 }
 
 async fn insert_product(t: &TestApp, shop_id: &str) -> String {

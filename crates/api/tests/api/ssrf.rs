@@ -5,12 +5,9 @@
 //! Each refusal has a control run with `ALLOW_PRIVATE_NETWORK=true` that goes through, so the
 //! refusal is the guard's doing and not an unreachable target.
 
-use chrono::Utc;
 use productsynch_core::App;
-use productsynch_db::entities::{SyncStatus, shops};
 use productsynch_sim::feed_receiver::FeedReceiver;
 use productsynch_sim::woo::{CatalogSource, SimConfig, SimHandle, SimStore};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 use serde_json::{Value, json};
 
 use crate::helpers::*;
@@ -96,27 +93,7 @@ async fn store_urls_refused_postgres() {
 
 async fn shop_of(t: &TestApp, tag: &str) -> (String, String) {
     let (_, token, _, user_id) = t.user(tag).await;
-    let now = Utc::now();
-    let shop_id = productsynch_db::ids::new_id(productsynch_db::ids::SHOP);
-    shops::ActiveModel {
-        id: Set(shop_id.clone()),
-        user_id: Set(user_id),
-        woo_store_url: Set("https://shop.example.com".into()),
-        woo_consumer_key: Set("ck_test".into()),
-        woo_consumer_secret: Set(t.app.crypto().encrypt("cs_test")),
-        shop_name: Set("Example Store".into()),
-        shop_currency: Set("USD".into()),
-        is_connected: Set(true),
-        sync_status: Set(SyncStatus::Completed),
-        sync_enabled: Set(true),
-        openai_enabled: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(t.app.db())
-    .await
-    .expect("shop");
+    let shop_id = t.insert_shop(&user_id, "https://shop.example.com", "ck_test", "Example Store").await;
     (token, shop_id)
 }
 
